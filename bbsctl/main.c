@@ -1,0 +1,468 @@
+/*
+ * bbsctl: administration without the UI, for the sysop's shell and for scripts.
+ *
+ *   bbsctl -d DIR init
+ *   bbsctl -d DIR user add NAME [--role ROLE] [--password-stdin | --password | --random-password]
+ *                              [--key FILE] [--name TEXT] [--org TEXT] [--sector TEXT] [--country TEXT]
+ *   bbsctl -d DIR user list | disable NAME | enable NAME
+ *   bbsctl -d DIR user password NAME (--password-stdin | --password | --random-password)
+ *   bbsctl -d DIR key add NAME FILE | key list NAME | key remove NAME FINGERPRINT
+ *   bbsctl -d DIR hostkey
+ *
+ * Passwords come from stdin or a terminal prompt, never from argv (argv is visible to every
+ * user of the machine in ps). Commands are a table: name, handler, usage line.
+ */
+#include "common/common.h"
+#include "keys/keys.h"
+#include "store/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ctx {
+	const char *dir;
+	struct store *st;
+};
+
+static int open_store(struct ctx *x)
+{
+	char path[4096];
+	if (bbs_snprintf(path, sizeof path, "%s/portal.db", x->dir) != 0) {
+		fprintf(stderr, "bbsctl: data directory path too long\n");
+		return 1;
+	}
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		fprintf(stderr, "bbsctl: no portal in %s (run 'bbsctl -d %s init' first)\n", x->dir, x->dir);
+		return 1;
+	}
+	int r = store_open(path, &x->st);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot open %s: %s\n", path, bbs_strerror(r));
+		return 1;
+	}
+	return 0;
+}
+
+/* Reads one line (the password) from f into buf; strips the newline. */
+static int read_secret_line(FILE *f, char *buf, size_t size)
+{
+	if (!fgets(buf, (int)size, f))
+		return BBS_ERR_INVALID;
+	size_t len = strlen(buf);
+	if (len > 0 && buf[len - 1] != '\n' && !feof(f))
+		return BBS_ERR_TOOBIG;
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	return 0;
+}
+
+static int prompt_secret(const char *prompt, char *buf, size_t size)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return BBS_ERR_IO;
+	struct termios old, noecho;
+	int r = BBS_ERR_IO;
+	if (tcgetattr(fileno(tty), &old) != 0)
+		goto out;
+	noecho = old;
+	noecho.c_lflag &= ~(tcflag_t)ECHO;
+	fputs(prompt, tty);
+	fflush(tty);
+	if (tcsetattr(fileno(tty), TCSAFLUSH, &noecho) != 0)
+		goto out;
+	r = read_secret_line(tty, buf, size);
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputs("\n", tty);
+out:
+	fclose(tty);
+	return r;
+}
+
+enum pw_source { PW_NONE, PW_STDIN, PW_PROMPT, PW_RANDOM };
+
+/* Gets a password from the chosen source, checks the policy and hashes it. */
+static int get_password_hash(enum pw_source src, char hash[KEYS_PWHASH_LEN])
+{
+	char pw[BBS_PASSWORD_MAX + 2], again[BBS_PASSWORD_MAX + 2];
+	const char *reason = NULL;
+	int r;
+
+	switch (src) {
+	case PW_STDIN:
+		r = read_secret_line(stdin, pw, sizeof pw);
+		break;
+	case PW_PROMPT:
+		r = prompt_secret("New password: ", pw, sizeof pw);
+		if (r == 0)
+			r = prompt_secret("Again: ", again, sizeof again);
+		if (r == 0 && strcmp(pw, again) != 0) {
+			fprintf(stderr, "bbsctl: the passwords differ\n");
+			r = BBS_ERR_INVALID;
+		}
+		keys_wipe(again, sizeof again);
+		break;
+	case PW_RANDOM:
+		keys_random_password(pw, 17);
+		r = 0;
+		break;
+	default:
+		return BBS_ERR_INVALID;
+	}
+	if (r == BBS_ERR_TOOBIG)
+		fprintf(stderr, "bbsctl: password longer than %d bytes\n", BBS_PASSWORD_MAX);
+	else if (r != 0 && src != PW_PROMPT)
+		fprintf(stderr, "bbsctl: no password on standard input\n");
+	if (r == 0 && keys_password_policy(pw, strlen(pw), &reason) != 0) {
+		fprintf(stderr, "bbsctl: %s\n", reason ? reason : "password refused");
+		r = BBS_ERR_WEAK;
+	}
+	if (r == 0)
+		r = keys_password_hash(pw, strlen(pw), hash);
+	if (r == 0 && src == PW_RANDOM)
+		printf("password: %s\n", pw);
+	keys_wipe(pw, sizeof pw);
+	return r;
+}
+
+static int add_key_file(struct ctx *x, int64_t user_id, const char *file)
+{
+	struct keys_pub k = { 0 };
+	const char *reason = NULL;
+	int r = keys_parse_file(file, &k, &reason);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: %s: %s\n", file, reason ? reason : bbs_strerror(r));
+		return 1;
+	}
+	r = store_key_add(x->st, user_id, k.type, k.blob, k.fingerprint, k.comment, NULL);
+	if (r == BBS_ERR_EXISTS)
+		fprintf(stderr, "bbsctl: that key is already authorized: %s\n", k.fingerprint);
+	else if (r != 0)
+		fprintf(stderr, "bbsctl: cannot add the key: %s\n", bbs_strerror(r));
+	else
+		printf("key added: %d %s (%s)\n", k.bits, k.fingerprint, k.type);
+	keys_pub_finish(&k);
+	return r == 0 ? 0 : 1;
+}
+
+static int get_user(struct ctx *x, const char *name, struct store_user **u)
+{
+	int r = store_user_get(x->st, name, u);
+	if (r == BBS_ERR_NOTFOUND)
+		fprintf(stderr, "bbsctl: no user '%s'\n", name);
+	else if (r != 0)
+		fprintf(stderr, "bbsctl: %s\n", bbs_strerror(r));
+	return r == 0 ? 0 : 1;
+}
+
+static int cmd_init(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 0)
+		return 2;
+	if (mkdir(x->dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "bbsctl: cannot create %s: %s\n", x->dir, strerror(errno));
+		return 1;
+	}
+	int r = keys_host_ensure(x->dir);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: host keys: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	char path[4096];
+	if (bbs_snprintf(path, sizeof path, "%s/portal.db", x->dir) != 0)
+		return 1;
+	r = store_open(path, &x->st);
+	if (r == 0)
+		r = store_seed(x->st);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: database %s: %s\n", path, bbs_strerror(r));
+		return 1;
+	}
+	printf("portal ready in %s\n", x->dir);
+	return 0;
+}
+
+static int cmd_user_add(struct ctx *x, int argc, char **argv)
+{
+	struct store_user u = { .role = STORE_ROLE_MEMBER, .status = STORE_STATUS_ACTIVE };
+	enum pw_source pw = PW_NONE;
+	const char *keyfile = NULL;
+	char hash[KEYS_PWHASH_LEN];
+
+	if (argc < 1)
+		return 2;
+	u.handle = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--password-stdin") == 0) pw = PW_STDIN;
+		else if (strcmp(a, "--password") == 0) pw = PW_PROMPT;
+		else if (strcmp(a, "--random-password") == 0) pw = PW_RANDOM;
+		else if (!val) return 2;
+		else if (strcmp(a, "--role") == 0) {
+			if (store_role_parse(val, &u.role) != 0) {
+				fprintf(stderr, "bbsctl: role must be member, moderator or sysop\n");
+				return 2;
+			}
+			i++;
+		} else if (strcmp(a, "--key") == 0) { keyfile = val; i++; }
+		else if (strcmp(a, "--name") == 0) { u.display_name = (char *)val; i++; }
+		else if (strcmp(a, "--org") == 0) { u.organisation = (char *)val; i++; }
+		else if (strcmp(a, "--sector") == 0) { u.sector = (char *)val; i++; }
+		else if (strcmp(a, "--country") == 0) { u.country = (char *)val; i++; }
+		else return 2;
+	}
+	if (!bbs_handle_valid(u.handle)) {
+		fprintf(stderr, "bbsctl: a handle is 2 to %d characters a-z 0-9 _ . -, starting with a letter\n",
+			BBS_HANDLE_MAX);
+		return 2;
+	}
+	if (pw == PW_NONE && !keyfile) {
+		fprintf(stderr, "bbsctl: give a way to log in: --password-stdin, --password, "
+			"--random-password or --key FILE\n");
+		return 2;
+	}
+	if (open_store(x) != 0)
+		return 1;
+	if (pw != PW_NONE) {
+		if (get_password_hash(pw, hash) != 0)
+			return 1;
+		u.pwhash = hash;
+	}
+	if (keyfile) {
+		/* Check the key before creating the account, so a bad key leaves nothing behind. */
+		struct keys_pub k = { 0 };
+		const char *reason = NULL;
+		int r = keys_parse_file(keyfile, &k, &reason);
+		keys_pub_finish(&k);
+		if (r != 0) {
+			fprintf(stderr, "bbsctl: %s: %s\n", keyfile, reason ? reason : bbs_strerror(r));
+			return 1;
+		}
+	}
+	if (!u.display_name)
+		u.display_name = u.handle;
+	int64_t id = 0;
+	int r = store_user_add(x->st, &u, &id);
+	if (r == BBS_ERR_EXISTS) {
+		fprintf(stderr, "bbsctl: user '%s' already exists\n", u.handle);
+		return 1;
+	} else if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot add the user: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	printf("user added: %s (%s)\n", u.handle, store_role_name(u.role));
+	return keyfile ? add_key_file(x, id, keyfile) : 0;
+}
+
+static int cmd_user_list(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 0)
+		return 2;
+	if (open_store(x) != 0)
+		return 1;
+	struct store_user **v = NULL;
+	size_t n = 0;
+	if (store_user_list(x->st, &v, &n) != 0)
+		return 1;
+	printf("%-20s %-10s %-9s %s\n", "HANDLE", "ROLE", "STATUS", "NAME");
+	for (size_t i = 0; i < n; i++)
+		printf("%-20s %-10s %-9s %s\n", v[i]->handle, store_role_name(v[i]->role),
+			store_status_name(v[i]->status), v[i]->display_name ? v[i]->display_name : "");
+	store_user_list_free(v, n);
+	return 0;
+}
+
+static int set_status(struct ctx *x, int argc, char **argv, int status)
+{
+	if (argc != 1)
+		return 2;
+	struct store_user *u = NULL;
+	if (open_store(x) != 0 || get_user(x, argv[0], &u) != 0)
+		return 1;
+	int r = store_user_set_status(x->st, u->id, status);
+	if (r == 0)
+		printf("%s: %s\n", u->handle, store_status_name(status));
+	store_user_free(u);
+	return r == 0 ? 0 : 1;
+}
+
+static int cmd_user_disable(struct ctx *x, int argc, char **argv)
+{
+	return set_status(x, argc, argv, STORE_STATUS_DISABLED);
+}
+
+static int cmd_user_enable(struct ctx *x, int argc, char **argv)
+{
+	return set_status(x, argc, argv, STORE_STATUS_ACTIVE);
+}
+
+static int cmd_user_password(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 2)
+		return 2;
+	enum pw_source src = strcmp(argv[1], "--password-stdin") == 0 ? PW_STDIN
+		: strcmp(argv[1], "--password") == 0 ? PW_PROMPT
+		: strcmp(argv[1], "--random-password") == 0 ? PW_RANDOM : PW_NONE;
+	if (src == PW_NONE)
+		return 2;
+	struct store_user *u = NULL;
+	char hash[KEYS_PWHASH_LEN];
+	if (open_store(x) != 0 || get_user(x, argv[0], &u) != 0)
+		return 1;
+	int r = get_password_hash(src, hash);
+	if (r == 0)
+		r = store_user_set_password(x->st, u->id, hash);
+	if (r == 0)
+		printf("password set for %s\n", u->handle);
+	store_user_free(u);
+	return r == 0 ? 0 : 1;
+}
+
+static int cmd_key_add(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 2)
+		return 2;
+	struct store_user *u = NULL;
+	if (open_store(x) != 0 || get_user(x, argv[0], &u) != 0)
+		return 1;
+	int r = add_key_file(x, u->id, argv[1]);
+	store_user_free(u);
+	return r;
+}
+
+static void format_day(int64_t t, char *out, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (t == 0 || !gmtime_r(&tt, &tm) || strftime(out, size, "%Y-%m-%d", &tm) == 0)
+		bbs_strlcpy(out, "never", size);
+}
+
+static int cmd_key_list(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 1)
+		return 2;
+	struct store_user *u = NULL;
+	if (open_store(x) != 0 || get_user(x, argv[0], &u) != 0)
+		return 1;
+	struct store_key *k = NULL;
+	size_t n = 0;
+	int r = store_key_list(x->st, u->id, &k, &n);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		char added[16], used[16];
+		format_day(k[i].added, added, sizeof added);
+		format_day(k[i].last_used, used, sizeof used);
+		printf("%s %s added %s last used %s %s\n", k[i].fingerprint, k[i].type, added, used,
+			k[i].comment);
+	}
+	store_key_list_free(k, n);
+	store_user_free(u);
+	return r == 0 ? 0 : 1;
+}
+
+static int cmd_key_remove(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 2)
+		return 2;
+	struct store_user *u = NULL;
+	if (open_store(x) != 0 || get_user(x, argv[0], &u) != 0)
+		return 1;
+	int r = store_key_remove(x->st, u->id, argv[1]);
+	if (r == BBS_ERR_NOTFOUND)
+		fprintf(stderr, "bbsctl: %s has no key %s\n", u->handle, argv[1]);
+	else if (r == 0)
+		printf("key removed: %s\n", argv[1]);
+	store_user_free(u);
+	return r == 0 ? 0 : 1;
+}
+
+static int cmd_hostkey(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 0)
+		return 2;
+	char **lines = NULL;
+	size_t n = 0;
+	int r = keys_host_fingerprints(x->dir, &lines, &n);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: host keys in %s: %s\n", x->dir, bbs_strerror(r));
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("%s\n", lines[i]);
+	keys_lines_free(lines, n);
+	return 0;
+}
+
+static const struct command {
+	const char *group, *name;
+	int (*run)(struct ctx *, int, char **);
+	const char *usage;
+} commands[] = {
+	{ "init", NULL, cmd_init, "init" },
+	{ "user", "add", cmd_user_add, "user add NAME [--role member|moderator|sysop] "
+		"[--password-stdin|--password|--random-password] [--key FILE] [--name TEXT] "
+		"[--org TEXT] [--sector TEXT] [--country TEXT]" },
+	{ "user", "list", cmd_user_list, "user list" },
+	{ "user", "disable", cmd_user_disable, "user disable NAME" },
+	{ "user", "enable", cmd_user_enable, "user enable NAME" },
+	{ "user", "password", cmd_user_password,
+		"user password NAME --password-stdin|--password|--random-password" },
+	{ "key", "add", cmd_key_add, "key add NAME FILE" },
+	{ "key", "list", cmd_key_list, "key list NAME" },
+	{ "key", "remove", cmd_key_remove, "key remove NAME FINGERPRINT" },
+	{ "hostkey", NULL, cmd_hostkey, "hostkey" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bbsctl -d DIR COMMAND\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+	struct ctx x = { 0 };
+	int i = 1;
+
+	if (argc >= 3 && strcmp(argv[1], "-d") == 0) {
+		x.dir = argv[2];
+		i = 3;
+	} else if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (!x.dir || i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	bbs_log_init("bbsctl", false, BBS_LOG_WARN);
+	if (keys_init() != 0) {
+		fprintf(stderr, "bbsctl: cannot initialise the crypto library\n");
+		return 1;
+	}
+	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+		const struct command *cmd = &commands[c];
+		if (strcmp(argv[i], cmd->group) != 0)
+			continue;
+		if (cmd->name && (i + 1 >= argc || strcmp(argv[i + 1], cmd->name) != 0))
+			continue;
+		int skip = cmd->name ? 2 : 1;
+		int r = cmd->run(&x, argc - i - skip, argv + i + skip);
+		if (r == 2)
+			fprintf(stderr, "usage: bbsctl -d DIR %s\n", cmd->usage);
+		store_close(x.st);
+		return r;
+	}
+	fprintf(stderr, "bbsctl: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return 2;
+}

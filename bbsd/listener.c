@@ -1,0 +1,272 @@
+/*
+ * listener.c: the listening sockets and the session processes.
+ *
+ * The listener opens its own sockets (a real backlog, the peer address before any crypto),
+ * accepts, sets TCP_NODELAY (libssh sets it only for clients: without it every echoed key
+ * waits for Nagle and delayed ACK), and forks one session process per connection. It never
+ * reads a byte from a client and never opens a libssh session, so no client can make it
+ * fall over. It reaps its children and, on SIGTERM/SIGINT, ends them and exits.
+ */
+#include "bbsd/bbsd.h"
+#include "common/common.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	if (sig == SIGTERM || sig == SIGINT)
+		stop_requested = 1;
+	char b = (char)sig;
+	(void)!write(sig_pipe[1], &b, 1);
+	errno = saved;
+}
+
+/* Binds one address. Returns the socket or -1 (logged). *port is the port to use; if it is 0
+ * the kernel picks one and *port is updated so the next address uses the same. */
+static int bind_one(const char *addr, int *port)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV,
+		.ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	char portstr[8];
+	if (bbs_snprintf(portstr, sizeof portstr, "%d", *port) != 0)
+		return -1;
+	int r = getaddrinfo(addr, portstr, &hints, &res);
+	if (r != 0) {
+		log_error("listen address %s: %s", addr, gai_strerror(r));
+		return -1;
+	}
+	int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		log_error("socket for %s: %m", addr);
+		freeaddrinfo(res);
+		return -1;
+	}
+	int one = 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0)
+		log_warn("SO_REUSEADDR on %s: %m", addr);
+	/* "::" must not also claim the IPv4 port: "0.0.0.0" is listed on its own. */
+	if (res->ai_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0)
+		log_warn("IPV6_V6ONLY on %s: %m", addr);
+	if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 512) != 0) {
+		log_error("cannot listen on %s port %d: %m", addr, *port);
+		close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	if (*port == 0) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
+			close(fd);
+			return -1;
+		}
+		*port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+			: ((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	log_info("listening on %s port %d", addr, *port);
+	return fd;
+}
+
+/* Writes DIR/bbsd.port atomically, so a reader never sees a partial number. */
+static int write_port_file(const char *dir, int port)
+{
+	char path[4096], tmp[4096], text[16];
+	if (bbs_snprintf(path, sizeof path, "%s/bbsd.port", dir) != 0 ||
+	    bbs_snprintf(tmp, sizeof tmp, "%s/bbsd.port.tmp", dir) != 0 ||
+	    bbs_snprintf(text, sizeof text, "%d\n", port) != 0)
+		return BBS_ERR_TOOBIG;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return BBS_ERR_IO;
+	size_t len = strlen(text);
+	bool ok = write(fd, text, len) == (ssize_t)len;
+	ok = (close(fd) == 0) && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return BBS_ERR_IO;
+	}
+	return 0;
+}
+
+static void peer_name(const struct sockaddr_storage *ss, char *out, size_t outsize)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		port = ntohs(in->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+		port = ntohs(in6->sin6_port);
+	}
+	if (bbs_snprintf(out, outsize, "%s port %d", host, port) != 0)
+		bbs_strlcpy(out, "?", outsize);
+}
+
+struct children {
+	pid_t *pids;
+	size_t n, cap;
+};
+
+static void children_add(struct children *c, pid_t pid)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->pids = xrealloc(c->pids, c->cap * sizeof *c->pids);
+	}
+	c->pids[c->n++] = pid;
+}
+
+static void children_remove(struct children *c, pid_t pid)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->pids[i] == pid) {
+			c->pids[i] = c->pids[--c->n];
+			return;
+		}
+	}
+}
+
+static void reap(struct children *c)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		children_remove(c, pid);
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+			log_info("session %ld: login grace time exceeded", (long)pid);
+		else if (WIFSIGNALED(status))
+			log_warn("session %ld ended by signal %d", (long)pid, WTERMSIG(status));
+	}
+}
+
+static void child_start(const struct bbsd_config *cfg, int fd, const char *peer,
+	const struct pollfd *pfds, size_t npfds)
+{
+	/* The session process must not hold the listener's sockets or its signal pipe. */
+	for (size_t i = 0; i < npfds; i++)
+		close(pfds[i].fd);
+	close(sig_pipe[1]);
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	session_run(cfg, fd, peer);
+}
+
+int listener_run(const struct bbsd_config *cfg)
+{
+	struct pollfd pfds[BBSD_MAX_LISTEN + 1];
+	size_t nlisten = 0;
+	int port = cfg->port;
+	struct children kids = { 0 };
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		bbs_fatal("pipe: %m");
+	for (size_t i = 0; i < cfg->nlisten; i++) {
+		int fd = bind_one(cfg->listen[i], &port);
+		if (fd < 0)
+			bbs_fatal("cannot listen on %s", cfg->listen[i]);
+		pfds[nlisten++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	}
+	pfds[nlisten] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
+
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (cfg->port == 0 && write_port_file(cfg->dir, port) != 0)
+		bbs_fatal("cannot write %s/bbsd.port", cfg->dir);
+
+	while (!stop_requested) {
+		if (poll(pfds, nlisten + 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			bbs_fatal("poll: %m");
+		}
+		if (pfds[nlisten].revents & POLLIN) {
+			char buf[64];
+			while (read(sig_pipe[0], buf, sizeof buf) > 0)
+				;
+			reap(&kids);
+		}
+		for (size_t i = 0; i < nlisten && !stop_requested; i++) {
+			if (!(pfds[i].revents & POLLIN))
+				continue;
+			struct sockaddr_storage ss;
+			socklen_t len = sizeof ss;
+			int fd = accept4(pfds[i].fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+			if (fd < 0) {
+				if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+					log_warn("accept: %m");
+				continue;
+			}
+			char peer[INET6_ADDRSTRLEN + 16];
+			peer_name(&ss, peer, sizeof peer);
+			if (kids.n >= (size_t)cfg->max_sessions) {
+				log_warn("refused %s: %zu sessions already", peer, kids.n);
+				close(fd);
+				continue;
+			}
+			int one = 1;
+			if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+				log_warn("TCP_NODELAY: %m");
+			pid_t pid = fork();
+			if (pid < 0) {
+				log_error("fork: %m");
+				close(fd);
+				continue;
+			}
+			if (pid == 0)
+				child_start(cfg, fd, peer, pfds, nlisten + 1);
+			close(fd);
+			children_add(&kids, pid);
+		}
+	}
+
+	log_info("stopping: ending %zu sessions", kids.n);
+	for (size_t i = 0; i < nlisten; i++)
+		close(pfds[i].fd);
+	for (size_t i = 0; i < kids.n; i++)
+		kill(kids.pids[i], SIGTERM);
+	while (kids.n > 0) {
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0)
+			break;
+		children_remove(&kids, pid);
+	}
+	if (cfg->port == 0) {
+		char path[4096];
+		if (bbs_snprintf(path, sizeof path, "%s/bbsd.port", cfg->dir) == 0)
+			unlink(path);
+	}
+	free(kids.pids);
+	return 0;
+}

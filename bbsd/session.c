@@ -1,0 +1,279 @@
+/*
+ * session.c: one SSH connection, in its own process.
+ *
+ * Key exchange with the portal's host keys, then authentication against the store by
+ * password, keyboard-interactive or public key, then the relay (relay.c). The login grace
+ * time is an alarm(): key exchange and authentication can otherwise wait forever (libssh's
+ * timeout defaults to infinite and returns SSH_AGAIN, not an error).
+ *
+ * Must never: accept a public-key probe for a key that is not authorized for that user
+ * (libssh's example accepts every probe), tell unknown, disabled and wrong-password logins
+ * apart, or log a password.
+ */
+#include "bbsd/bbsd.h"
+#include "keys/keys.h"
+#include "store/store.h"
+#include "text/text.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void log_user(const char *verb, const struct conn *c, const char *user, const char *method,
+	const char *detail)
+{
+	char *u = text_escape_log(user ? user : "", 64);
+	log_info("%s %s from %s method %s%s%s", verb, u, c->peer, method, detail ? " " : "",
+		detail ? detail : "");
+	free(u);
+}
+
+/* Looks up an active member. Returns NULL (and logs nothing) for unknown or disabled users,
+ * so that callers treat them alike. */
+static struct store_user *active_user(struct conn *c, const char *user)
+{
+	struct store_user *u = NULL;
+	if (!user || !bbs_handle_valid(user) || store_user_get(c->st, user, &u) != 0)
+		return NULL;
+	if (u->status != STORE_STATUS_ACTIVE) {
+		store_user_free(u);
+		return NULL;
+	}
+	return u;
+}
+
+static void auth_succeeded(struct conn *c, const struct store_user *u)
+{
+	bbs_strlcpy(c->handle, u->handle, sizeof c->handle);
+	c->authenticated = true;
+	alarm(0);
+	if (store_user_touch_login(c->st, u->id) != 0)
+		log_warn("could not record the login time");
+}
+
+static void auth_failed(struct conn *c)
+{
+	if (++c->auth_failures >= c->cfg->max_auth_tries) {
+		log_info("too many authentication failures from %s", c->peer);
+		ssh_disconnect(c->session);
+	}
+}
+
+/* The same work for every outcome: an unknown or disabled user still costs one Argon2id
+ * verification (against a dummy hash), so timing does not tell them apart. */
+static bool check_password(struct conn *c, const char *user, const char *pw, const char *method)
+{
+	struct store_user *u = active_user(c, user);
+	bool ok = keys_password_verify(u ? u->pwhash : NULL, pw, strlen(pw));
+	if (ok && u) {
+		auth_succeeded(c, u);
+		log_user("accepted", c, user, method, NULL);
+	} else {
+		log_user("failed", c, user, method, NULL);
+		auth_failed(c);
+	}
+	store_user_free(u);
+	return ok && u;
+}
+
+static int on_auth_password(ssh_session s, const char *user, const char *password, void *ud)
+{
+	struct conn *c = ud;
+	return check_password(c, user, password, "password") ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
+}
+
+/* Returns the id of the user's stored key equal to pubkey, or 0. */
+static int64_t authorized_key(struct conn *c, int64_t user_id, ssh_key pubkey, char **fp)
+{
+	struct store_key *keys = NULL;
+	size_t n = 0;
+	int64_t found = 0;
+	if (store_key_list(c->st, user_id, &keys, &n) != 0)
+		return 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		ssh_key k = NULL;
+		if (ssh_pki_import_pubkey_base64(keys[i].blob, ssh_key_type_from_name(keys[i].type),
+			&k) != SSH_OK)
+			continue;
+		if (ssh_key_cmp(k, pubkey, SSH_KEY_CMP_PUBLIC) == 0) {
+			found = keys[i].id;
+			if (fp)
+				*fp = xstrdup(keys[i].fingerprint);
+		}
+		ssh_key_free(k);
+	}
+	store_key_list_free(keys, n);
+	return found;
+}
+
+static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,
+	char state, void *ud)
+{
+	struct conn *c = ud;
+	struct store_user *u = active_user(c, user);
+	char *fp = NULL;
+	int64_t key_id = u ? authorized_key(c, u->id, pubkey, &fp) : 0;
+	int rc = SSH_AUTH_DENIED;
+
+	if (state == SSH_PUBLICKEY_STATE_NONE) {
+		/* The probe: say yes only for a key this user may log in with. Not counted as a
+		 * failure (clients offer every key they hold). */
+		rc = key_id ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
+	} else if (state == SSH_PUBLICKEY_STATE_VALID && key_id) {
+		auth_succeeded(c, u);
+		if (store_key_touch(c->st, key_id) != 0)
+			log_warn("could not record the key's use");
+		log_user("accepted", c, user, "publickey", fp);
+		rc = SSH_AUTH_SUCCESS;
+	} else {
+		log_user("failed", c, user, "publickey", NULL);
+		auth_failed(c);
+	}
+	free(fp);
+	store_user_free(u);
+	return rc;
+}
+
+/* Keyboard-interactive has no server callback in libssh 0.10: it arrives as a message. The
+ * user name is NULL on the INFO_RESPONSE, so it is kept from the first request. */
+static int on_message(ssh_session s, ssh_message msg, void *ud)
+{
+	struct conn *c = ud;
+	if (ssh_message_type(msg) != SSH_REQUEST_AUTH ||
+	    ssh_message_subtype(msg) != SSH_AUTH_METHOD_INTERACTIVE)
+		return 1; /* libssh sends the default (refusing) reply */
+
+	if (!ssh_message_auth_kbdint_is_response(msg)) {
+		const char *user = ssh_message_auth_user(msg);
+		bbs_strlcpy(c->kbdint_user, user ? user : "", sizeof c->kbdint_user);
+		const char *prompts[] = { "Password: " };
+		char echo[] = { 0 };
+		ssh_message_auth_interactive_request(msg, "", "", 1, prompts, echo);
+		return 0;
+	}
+	bool ok = false;
+	if (ssh_userauth_kbdint_getnanswers(s) == 1) {
+		const char *pw = ssh_userauth_kbdint_getanswer(s, 0);
+		ok = pw && check_password(c, c->kbdint_user, pw, "keyboard-interactive");
+	} else {
+		auth_failed(c);
+	}
+	if (ok) {
+		ssh_message_auth_reply_success(msg, 0);
+	} else {
+		ssh_message_auth_set_methods(msg, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY |
+			SSH_AUTH_METHOD_INTERACTIVE);
+		ssh_message_reply_default(msg);
+	}
+	return 0;
+}
+
+static ssh_channel on_channel_open(ssh_session s, void *ud)
+{
+	struct conn *c = ud;
+	/* One session channel per connection; further channels are refused. */
+	if (!c->authenticated || c->channel)
+		return NULL;
+	c->channel = ssh_channel_new(s);
+	if (c->channel)
+		relay_channel_callbacks(c);
+	return c->channel;
+}
+
+static ssh_bind make_bind(const struct bbsd_config *cfg)
+{
+	ssh_bind b = ssh_bind_new();
+	if (!b)
+		return NULL;
+	bool no = false;
+	int verbosity = SSH_LOG_NOLOG;
+	ssh_bind_options_set(b, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
+	ssh_bind_options_set(b, SSH_BIND_OPTIONS_LOG_VERBOSITY, &verbosity);
+	for (size_t i = 0; i < sizeof keys_host_files / sizeof keys_host_files[0]; i++) {
+		char path[4096];
+		if (bbs_snprintf(path, sizeof path, "%s/%s", cfg->dir, keys_host_files[i]) != 0 ||
+		    ssh_bind_options_set(b, SSH_BIND_OPTIONS_HOSTKEY, path) != SSH_OK) {
+			log_error("cannot load host key %s", keys_host_files[i]);
+			ssh_bind_free(b);
+			return NULL;
+		}
+	}
+	return b;
+}
+
+void session_run(const struct bbsd_config *cfg, int fd, const char *peer)
+{
+	struct conn c = { .cfg = cfg, .peer = peer, .master = -1, .cols = 80, .rows = 24 };
+	int status = SESSION_EXIT_ERROR;
+	ssh_bind b = NULL;
+
+	/* The grace time covers everything up to a successful login, including key exchange. */
+	alarm((unsigned)cfg->grace_seconds);
+	bbs_strlcpy(c.term, "vt100", sizeof c.term);
+
+	char dbpath[4096];
+	if (bbs_snprintf(dbpath, sizeof dbpath, "%s/portal.db", cfg->dir) != 0 ||
+	    store_open(dbpath, &c.st) != 0) {
+		log_error("session: cannot open the database");
+		close(fd);
+		_exit(SESSION_EXIT_ERROR);
+	}
+	b = make_bind(cfg);
+	c.session = ssh_new();
+	if (!b || !c.session)
+		goto out;
+	if (ssh_bind_accept_fd(b, c.session, fd) != SSH_OK) {
+		log_warn("%s: %s", peer, ssh_get_error(b));
+		goto out;
+	}
+	ssh_set_auth_methods(c.session, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY |
+		SSH_AUTH_METHOD_INTERACTIVE);
+	struct ssh_server_callbacks_struct cb = {
+		.userdata = &c,
+		.auth_password_function = on_auth_password,
+		.auth_pubkey_function = on_auth_pubkey,
+		.channel_open_request_session_function = on_channel_open,
+	};
+	ssh_callbacks_init(&cb);
+	ssh_set_server_callbacks(c.session, &cb);
+	ssh_set_message_callback(c.session, on_message, &c);
+
+	if (ssh_handle_key_exchange(c.session) != SSH_OK) {
+		char *e = text_escape_log(ssh_get_error(c.session), 200);
+		log_info("%s: key exchange failed: %s", peer, e);
+		free(e);
+		goto out;
+	}
+	c.event = ssh_event_new();
+	if (!c.event || ssh_event_add_session(c.event, c.session) != SSH_OK)
+		goto out;
+
+	/* Until a shell (or exec) is requested on an authenticated session channel. */
+	while (!c.shell) {
+		if (ssh_event_dopoll(c.event, -1) == SSH_ERROR || !ssh_is_connected(c.session) ||
+		    c.closing) {
+			status = c.authenticated ? SESSION_EXIT_OK : SESSION_EXIT_AUTH_FAILED;
+			goto out;
+		}
+	}
+	if (relay_start(&c) != 0)
+		goto out;
+	while (relay_step(&c))
+		;
+	relay_finish(&c);
+	status = SESSION_EXIT_OK;
+out:
+	if (c.channel)
+		ssh_channel_free(c.channel);
+	if (c.event)
+		ssh_event_free(c.event);
+	if (c.session) {
+		ssh_disconnect(c.session);
+		ssh_free(c.session);
+	}
+	ssh_bind_free(b);
+	store_close(c.st);
+	_exit(status);
+}

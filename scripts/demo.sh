@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Quick start, part one: build the portal and start it with a ready demo.
+#
+#   ./scripts/demo.sh            data in ./demo-data, listening on 127.0.0.1:2222
+#   PORT=2022 DATA=/tmp/p ./scripts/demo.sh
+#
+# Creates the data directory (SQLite database with seed content, host keys), a sysop account
+# with a fresh one-time password (printed below), authorizes your ~/.ssh/*.pub keys for the
+# sysop, and runs bbsd in the foreground. Ctrl-C stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT=${PORT:-2222}
+DATA=${DATA:-./demo-data}
+BUILD=${BUILD:-build}
+
+./scripts/deps.sh
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" >/dev/null
+ninja -C "$BUILD" >/dev/null
+
+bbsctl=("$BUILD/bbsctl/bbsctl" -d "$DATA")
+"${bbsctl[@]}" init
+
+if "${bbsctl[@]}" user list | awk 'NR > 1 { print $1 }' | grep -qx sysop; then
+  pwline=$("${bbsctl[@]}" user password sysop --random-password | grep '^password: ')
+else
+  pwline=$("${bbsctl[@]}" user add sysop --role sysop --name "Portal sysop" --random-password \
+    | grep '^password: ')
+fi
+
+# Authorize the invoking user's public keys (the real user's when run through sudo).
+home=$HOME
+if [ -n "${SUDO_USER:-}" ]; then home=$(getent passwd "$SUDO_USER" | cut -d: -f6); fi
+for pub in "$home"/.ssh/*.pub; do
+  [ -f "$pub" ] || continue
+  "${bbsctl[@]}" key add sysop "$pub" 2>/dev/null | sed 's/^/  /' || true
+done
+
+echo
+echo "Host key fingerprints:"
+"${bbsctl[@]}" hostkey | sed 's/^/  /'
+echo
+echo "Log in as the sysop with:"
+echo "  ssh -p $PORT sysop@localhost"
+echo "  one-time ${pwline}   (a new one is made each time this script starts)"
+echo
+echo "Serving on 127.0.0.1:$PORT; Ctrl-C stops."
+exec "$BUILD/bbsd/bbsd" -d "$DATA" -l 127.0.0.1 -p "$PORT" -D
