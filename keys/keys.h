@@ -21,18 +21,29 @@ int keys_init(void);
 extern const char *const keys_host_files[3]; /* "ssh_host_ed25519_key", "ssh_host_ecdsa_key", "ssh_host_rsa_key" */
 
 /*
- * Makes sure dir holds the three host keys (ed25519, ECDSA P-256, RSA 3072) in OpenSSH private
- * key format with mode 0600, generating the missing ones. Existing keys are never replaced.
- * Returns 0 or a negative bbs_err.
+ * Makes sure dir holds the three host keys (ed25519, ECDSA P-256, RSA 3072) with mode 0600,
+ * generating the missing ones (dir itself is created with mode 0700 if it does not exist).
+ * File format: what libssh 0.10 writes, i.e. OpenSSH format for ed25519 and unencrypted
+ * PKCS#8 PEM for ECDSA and RSA (libssh 0.10 cannot write those in OpenSSH format); both
+ * libssh and ssh-keygen read them. A new key is written to a temporary file in dir, synced
+ * and then linked into place, so a crash never leaves half a key.
+ * Existing keys are never replaced. An existing key that is not a regular file, not owned by
+ * the effective user, readable or writable by group/others, or not loadable as the right
+ * type is refused with a logged explanation (the mode is not "repaired": the key may already
+ * have been copied). Returns 0 or a negative bbs_err (BBS_ERR_DENIED for a key file with bad
+ * ownership or mode, BBS_ERR_INVALID for a wrong or broken key, BBS_ERR_IO, BBS_ERR_CRYPTO).
  */
 int keys_host_ensure(const char *dir);
 
 /*
  * Writes one line per host key in dir to *lines (heap array of heap strings, caller frees with
- * keys_lines_free), formatted as ssh-keygen -lf prints it: "256 SHA256:xxxx (ED25519)".
+ * keys_lines_free), formatted as ssh-keygen -lf prints it but without the comment field:
+ * "256 SHA256:xxxx (ED25519)", "256 SHA256:xxxx (ECDSA)", "3072 SHA256:xxxx (RSA)"; the
+ * SHA256 field is byte-identical to ssh-keygen's. Missing key files are skipped.
+ * Returns 0, BBS_ERR_NOTFOUND if there is no key at all, or BBS_ERR_INVALID for a broken one.
  */
 int keys_host_fingerprints(const char *dir, char ***lines, size_t *n);
-void keys_lines_free(char **lines, size_t n);
+void keys_lines_free(char **lines, size_t n);  /* accepts NULL */
 
 /* ---- members' public keys ---- */
 struct keys_pub {
@@ -42,39 +53,50 @@ struct keys_pub {
 	char *comment;      /* trailing comment, sanitized; "" when absent */
 	int bits;           /* key size in bits (256 for ed25519) */
 };
+/* Frees the strings of k and zeroes it. Accepts NULL and an all-zero struct. */
 void keys_pub_finish(struct keys_pub *k);
 
 /*
  * Parses one authorized_keys line ("type base64 [comment]"; options before the type are refused).
- * Accepts ssh-ed25519, ecdsa-sha2-nistp256/384/521 and ssh-rsa of at least 2048 bits, plus the
- * sk- variants libssh knows. Refuses DSA, short RSA, malformed base64, a blob whose type does not
- * match, and lines over 16 KiB. On failure returns BBS_ERR_INVALID or BBS_ERR_WEAK and sets
- * *reason to a static, human-readable sentence (never NULL on failure).
+ * Accepts ssh-ed25519, ecdsa-sha2-nistp256/384/521 and ssh-rsa of 2048..16384 bits, plus the
+ * sk- variants libssh knows. Refuses DSA, short RSA, certificates, malformed base64, a blob whose
+ * type does not match, and lines over 16 KiB. Leading blanks and trailing blanks/CR/LF are
+ * ignored. On success fills *out (free with keys_pub_finish): blob is libssh's canonical
+ * re-export, comment is text_sanitize()d and cut to at most 256 bytes at a character boundary.
+ * On failure *out is all zero, returns BBS_ERR_INVALID, BBS_ERR_WEAK (DSA, RSA < 2048 bits) or
+ * BBS_ERR_TOOBIG (line over 16 KiB) and sets *reason to a static, human-readable sentence
+ * (never NULL on failure; NULL on success). reason may be NULL if the caller does not care.
  */
 int keys_parse_authorized(const char *line, struct keys_pub *out, const char **reason);
 
-/* Reads the first key line of a .pub / authorized_keys file and parses it as above. */
+/* Reads the first key line of a .pub / authorized_keys file (a regular file; blank and '#'
+ * lines are skipped, at most 1 MiB is read) and parses it as above. A NUL byte in the comment
+ * comes out as "^@". Also returns BBS_ERR_NOTFOUND / BBS_ERR_IO (with *reason) if the file
+ * cannot be read. */
 int keys_parse_file(const char *path, struct keys_pub *out, const char **reason);
 
 /* ---- passwords (Argon2id via crypto_pwhash_str, INTERACTIVE limits) ---- */
 #define KEYS_PWHASH_LEN 128  /* buffer size for a hash string, including NUL */
 
-/* Checks the policy: at least BBS_PASSWORD_MIN characters, at most BBS_PASSWORD_MAX bytes, valid
- * UTF-8. Returns 0, or BBS_ERR_WEAK / BBS_ERR_TOOBIG / BBS_ERR_INVALID with *reason set. */
+/* Checks the policy: at least BBS_PASSWORD_MIN characters (UTF-8 code points), at most
+ * BBS_PASSWORD_MAX bytes, valid UTF-8, no NUL byte. Returns 0, or BBS_ERR_WEAK / BBS_ERR_TOOBIG /
+ * BBS_ERR_INVALID with *reason set to a static sentence (reason may be NULL). */
 int keys_password_policy(const char *pw, size_t len, const char **reason);
-/* Hashes pw (which must pass the policy) into out. Returns 0 or a negative bbs_err. */
+/* Hashes pw into out ("$argon2id$..."). Returns 0, the policy's error if pw fails the policy,
+ * or BBS_ERR_NOMEM (the 64 MiB work area could not be had); out is "" on failure. */
 int keys_password_hash(const char *pw, size_t len, char out[KEYS_PWHASH_LEN]);
-/* Returns true only if pw matches hash. A NULL or empty hash verifies against a fixed dummy hash
- * so that unknown users cost the same time, and returns false. */
+/* Returns true only if pw matches hash. A NULL or empty hash verifies against a dummy hash
+ * (made once per process from a random password) so that unknown users cost the same time, and
+ * returns false. pw may be NULL (treated as ""). A password over BBS_PASSWORD_MAX is false. */
 bool keys_password_verify(const char *hash, const char *pw, size_t len);
 
 /* ---- randomness and tokens ---- */
 /* Fills out with a random password of len-1 characters from an unambiguous alphabet
  * (no 0/O, 1/l/I), NUL-terminated. len >= 11. */
 void keys_random_password(char *out, size_t len);
-/* Uniform random integer in [0, upper). */
+/* Uniform random integer in [0, upper); 0 when upper < 2. */
 unsigned keys_random_uniform(unsigned upper);
-/* Overwrites n bytes at p with zeros in a way the compiler keeps. */
+/* Overwrites n bytes at p with zeros in a way the compiler keeps. p may be NULL. */
 void keys_wipe(void *p, size_t n);
 
 #endif

@@ -39,7 +39,10 @@ struct store;
  */
 
 /* Opens (creating if needed) the database at path and migrates it to the newest schema.
- * Returns 0 and sets *out, or a negative bbs_err. */
+ * Returns 0 and sets *out, or a negative bbs_err. A new file is created with mode 0600.
+ * Sets WAL mode, synchronous=FULL (a commit that returned survives a crash), foreign keys
+ * and a busy timeout. A database whose schema is newer than store_schema_version() is
+ * refused with BBS_ERR_DB (and logged) without being changed. */
 int store_open(const char *path, struct store **out);
 void store_close(struct store *st);
 
@@ -80,13 +83,18 @@ void store_user_free(struct store_user *u);
 void store_user_list_free(struct store_user **v, size_t n);
 
 /* Adds a user. handle must be bbs_handle_valid(); display_name etc. may be NULL (empty).
- * pwhash may be NULL. Returns BBS_ERR_EXISTS if the handle is taken. Sets *id if id != NULL. */
+ * pwhash may be NULL. Returns BBS_ERR_EXISTS if the handle is taken. Sets *id if id != NULL.
+ * role 0 means STORE_ROLE_MEMBER; created 0 means now; u->id is ignored. Profile text is
+ * cleaned (one line each, at most STORE_FIELD_MAX bytes of input). */
 int store_user_add(struct store *st, const struct store_user *u, int64_t *id);
-/* Looks a user up by handle. BBS_ERR_NOTFOUND if there is none. */
+/* Looks a user up by handle. BBS_ERR_NOTFOUND if there is none (also for a string that is
+ * not a valid handle at all). Text fields are never NULL ("" when empty), except pwhash. */
 int store_user_get(struct store *st, const char *handle, struct store_user **out);
 int store_user_get_by_id(struct store *st, int64_t id, struct store_user **out);
 /* All users ordered by handle; *v is a heap array of heap structs. */
 int store_user_list(struct store *st, struct store_user ***v, size_t *n);
+/* The setters return BBS_ERR_NOTFOUND for an unknown id, BBS_ERR_INVALID for a value
+ * outside its enum. touch_login sets last_login to now. */
 int store_user_set_status(struct store *st, int64_t id, int status);
 int store_user_set_role(struct store *st, int64_t id, int role);
 /* pwhash may be NULL to remove the password. */
@@ -106,13 +114,16 @@ struct store_key {
 };
 void store_key_list_free(struct store_key *v, size_t n);
 
-/* Authorizes a key for a user. BBS_ERR_EXISTS if this user already has this key. */
+/* Authorizes a key for a user. BBS_ERR_EXISTS if this user already has this key,
+ * BBS_ERR_NOTFOUND if there is no such user, BBS_ERR_INVALID if type or fingerprint is not
+ * printable ASCII without spaces or blob is not base64. comment may be NULL (stored ""). */
 int store_key_add(struct store *st, int64_t user_id, const char *type, const char *blob,
 	const char *fingerprint, const char *comment, int64_t *id);
 /* The user's keys, oldest first. *v is a heap array (may be NULL when *n == 0). */
 int store_key_list(struct store *st, int64_t user_id, struct store_key **v, size_t *n);
 /* Removes the user's key with that fingerprint. BBS_ERR_NOTFOUND if none. */
 int store_key_remove(struct store *st, int64_t user_id, const char *fingerprint);
+/* Sets the key's last_used to now. BBS_ERR_NOTFOUND if there is no such key. */
 int store_key_touch(struct store *st, int64_t key_id);
 
 /* ---- content: pages and focus areas ---- */
@@ -123,7 +134,10 @@ struct store_page {
 	int64_t updated;
 };
 void store_page_finish(struct store_page *p);
+/* Fills *out (cleared first; free with store_page_finish). BBS_ERR_NOTFOUND if none. */
 int store_page_get(struct store *st, const char *slug, struct store_page *out);
+/* Creates or replaces a page. slug is [a-z0-9_.-]; title is cleaned as one line, body as
+ * multi-line text (at most STORE_BODY_MAX bytes). updated becomes now. */
 int store_page_set(struct store *st, const char *slug, const char *title, const char *body);
 
 struct store_area {
@@ -131,7 +145,7 @@ struct store_area {
 	char *slug;       /* "global", "national", "technology" */
 	char *name;       /* "Global response" */
 	char *summary;    /* one line for menus */
-	char *page_slug;  /* the area's description page */
+	char *page_slug;  /* the area's description page ("" if none) */
 	int position;
 };
 void store_area_list_free(struct store_area *v, size_t n);

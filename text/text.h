@@ -39,7 +39,9 @@ enum {
  *   in multi-line text and one space otherwise;
  * - C1 controls (U+0080..U+009F) become "?";
  * - zero-width and bidirectional control characters (U+200B..U+200F, U+202A..U+202E,
- *   U+2060..U+2064, U+2066..U+2069, U+FEFF) are removed, as are other non-characters.
+ *   U+2060..U+2064, U+2066..U+2069, U+061C, U+FEFF) are removed, as are non-characters
+ *   (U+FDD0..U+FDEF, U+xxFFFE/U+xxFFFF) and the invisible tag characters (U+E0001,
+ *   U+E0020..U+E007F);
  * - with TEXT_ASCII every remaining non-ASCII code point (and every invalid byte) becomes '?';
  * - U+2028/U+2029 (line/paragraph separator) are treated as a newline.
  * The result is at most 4 * len + 1 bytes including the terminating NUL: a TAB can grow to

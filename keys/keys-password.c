@@ -1,0 +1,154 @@
+/*
+ * keys-password.c: library start-up, password policy, hashing and verification (Argon2id
+ * through libsodium's crypto_pwhash_str with the INTERACTIVE limits), random passwords and
+ * random numbers.
+ *
+ * Must never: log or keep a password, compare hashes with memcmp (crypto_pwhash_str_verify
+ * does the constant-time work), or answer faster for an unknown user than for a known one.
+ */
+#include "keys/keys.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "common/common.h"
+#include "text/text.h"
+
+_Static_assert(KEYS_PWHASH_LEN == crypto_pwhash_STRBYTES, "hash buffer must fit crypto_pwhash_str");
+
+int keys_init(void)
+{
+	/* 0 = initialised now, 1 = already initialised; both are fine. */
+	if (sodium_init() < 0)
+		return BBS_ERR_CRYPTO;
+	return 0;
+}
+
+/* ---- passwords ---- */
+
+int keys_password_policy(const char *pw, size_t len, const char **reason)
+{
+	const char *dummy;
+	size_t chars = 0, i = 0;
+
+	if (!reason)
+		reason = &dummy;
+	*reason = NULL;
+	if (!pw) {
+		*reason = "No password was given.";
+		return BBS_ERR_INVALID;
+	}
+	if (len > BBS_PASSWORD_MAX) {
+		*reason = "Passwords can be at most 1024 bytes long.";
+		return BBS_ERR_TOOBIG;
+	}
+	if (!text_utf8_valid(pw, len)) {
+		*reason = "The password is not valid UTF-8 text.";
+		return BBS_ERR_INVALID;
+	}
+	/* A NUL would cut the password short wherever it travels as a C string (libssh does). */
+	if (memchr(pw, '\0', len)) {
+		*reason = "The password must not contain a NUL character.";
+		return BBS_ERR_INVALID;
+	}
+	while (i < len) {
+		uint32_t cp;
+		i += text_utf8_decode(pw + i, len - i, &cp);
+		chars++;
+	}
+	if (chars < BBS_PASSWORD_MIN) {
+		*reason = "Passwords must be at least 10 characters long.";
+		return BBS_ERR_WEAK;
+	}
+	return 0;
+}
+
+int keys_password_hash(const char *pw, size_t len, char out[KEYS_PWHASH_LEN])
+{
+	int ret;
+
+	if (!out)
+		return BBS_ERR_INVALID;
+	memset(out, 0, KEYS_PWHASH_LEN);
+	ret = keys_password_policy(pw, len, NULL);
+	if (ret != 0)
+		return ret;
+	/* Fails only when the 64 MiB work area cannot be allocated. */
+	if (crypto_pwhash_str(out, pw, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		sodium_memzero(out, KEYS_PWHASH_LEN);
+		return BBS_ERR_NOMEM;
+	}
+	return 0;
+}
+
+/*
+ * A hash of a random password, made on first use. Verifying against it costs what a real
+ * verification costs, so "no such user" and "no password set" cannot be told apart from
+ * "wrong password" by timing.
+ */
+static const char *dummy_hash(void)
+{
+	static char hash[KEYS_PWHASH_LEN];
+	static bool made;
+	unsigned char pw[32];
+
+	if (!made) {
+		randombytes_buf(pw, sizeof(pw));
+		if (crypto_pwhash_str(hash, (const char *)pw, sizeof(pw),
+				      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+			bbs_fatal("keys: cannot compute the dummy password hash (out of memory)");
+		sodium_memzero(pw, sizeof(pw));
+		made = true;
+	}
+	return hash;
+}
+
+bool keys_password_verify(const char *hash, const char *pw, size_t len)
+{
+	char buf[KEYS_PWHASH_LEN];
+	bool real, ok;
+
+	if (!pw) {
+		pw = "";
+		len = 0;
+	}
+	/* A password over the limit could never have been set; still spend the time. */
+	real = hash && hash[0] && strnlen(hash, KEYS_PWHASH_LEN) < KEYS_PWHASH_LEN &&
+		len <= BBS_PASSWORD_MAX;
+	/* crypto_pwhash_str_verify takes a crypto_pwhash_STRBYTES array: give it one. */
+	memset(buf, 0, sizeof(buf));
+	bbs_strlcpy(buf, real ? hash : dummy_hash(), sizeof(buf));
+	ok = crypto_pwhash_str_verify(buf, pw, real ? len : (len > BBS_PASSWORD_MAX ? 0 : len)) == 0;
+	sodium_memzero(buf, sizeof(buf));
+	return real && ok;
+}
+
+/* ---- randomness ---- */
+
+void keys_random_password(char *out, size_t len)
+{
+	/* No 0/O, 1/l/I: passwords are read aloud and typed from paper. */
+	static const char alphabet[] = "23456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+
+	if (!out || len == 0)
+		return;
+	for (size_t i = 0; i + 1 < len; i++)
+		out[i] = alphabet[randombytes_uniform((uint32_t)(sizeof(alphabet) - 1))];
+	out[len - 1] = '\0';
+}
+
+unsigned keys_random_uniform(unsigned upper)
+{
+	if (upper < 2)
+		return 0;
+	return (unsigned)randombytes_uniform((uint32_t)upper);
+}
+
+void keys_wipe(void *p, size_t n)
+{
+	if (p && n)
+		sodium_memzero(p, n);
+}

@@ -1,0 +1,224 @@
+/*
+ * seed.c: the portal's first content (site name, welcome page, "Who we are", the three focus
+ * areas and their pages), written once into a new database.
+ *
+ * The text is data: sysops edit it later with store_page_set, and the UI shows whatever the
+ * database holds. Must never: overwrite anything that is already there (INSERT OR IGNORE),
+ * so running it again, or after a sysop's edits, changes nothing.
+ */
+#include "store/private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/text.h"
+
+static const char site_name[] = "Protectors' Portal";
+
+static const char welcome_body[] =
+	"Welcome to the Protectors' Portal, the meeting place of an alliance of experts from "
+	"government, the private sector and civil society who work together to protect children "
+	"from sexual exploitation and abuse online.\n"
+	"\n"
+	"Our members work in many countries and in very different settings. This portal is built "
+	"so that all of them can take part: it runs in any terminal, needs very little bandwidth, "
+	"and keeps what you write safe even when your connection drops.\n"
+	"\n"
+	"Here you can read about the alliance and its three focus areas: the global response, the "
+	"national response and technology solutions. Members can discuss problems on the boards, "
+	"name the challenges that slow our progress, endorse the challenges others raise, and "
+	"find colleagues by sector, organisation and country.\n"
+	"\n"
+	"If you are visiting as a guest, you can read the public pages and apply for membership. "
+	"Nothing that members write is shown to guests.\n"
+	"\n"
+	"Moving around:\n"
+	"- Arrow keys or j and k move up and down.\n"
+	"- Enter opens the selected item.\n"
+	"- q or Esc goes back to the previous screen.\n"
+	"- ? shows help for the screen you are on.\n"
+	"The bottom line of every screen lists the keys that work there.\n"
+	"\n"
+	"Thank you for being here, and for the work you do.";
+
+static const char who_body[] =
+	"We are an alliance of experts from government, the technology industry and the wider "
+	"private sector, and civil society. We come from many countries and many professions, "
+	"and we share one aim: to protect children from sexual exploitation and abuse online.\n"
+	"\n"
+	"No single government, company or organisation can meet this threat alone. Offenders use "
+	"the same global networks and services that everyone else uses, and they move quickly. "
+	"Our response has to be just as connected, and faster.\n"
+	"\n"
+	"We work by five shared principles:\n"
+	"1. A shared purpose and urgency: children are harmed every day, and we act with that "
+	"in mind.\n"
+	"2. Hard conversations that challenge conventions: we say what is not working, including "
+	"in our own organisations.\n"
+	"3. Innovating together through collaborative relationships: the best responses come "
+	"from people who would not otherwise work side by side.\n"
+	"4. An open mind, with data, transparency and accountability: we follow the evidence, "
+	"share what we learn, and report openly on our progress.\n"
+	"5. Identifying specific problems to develop new responses: we name concrete obstacles "
+	"so that we can overcome them.\n"
+	"\n"
+	"To put these principles into practice we ask every member one question: what is stopping "
+	"us making faster progress to protect children from sexual exploitation and abuse online? "
+	"The answers become the challenges that members endorse and discuss, and the results are "
+	"shown openly by focus area, sector and region.\n"
+	"\n"
+	"News and announcements from the sysops who run this portal appear here.";
+
+static const char global_body[] =
+	"Online child sexual exploitation and abuse happens in a borderless online world. An "
+	"offender, a victim and the services they use may each be in a different country, and "
+	"no country can answer this on its own.\n"
+	"\n"
+	"The global response brings governments, industry and civil society together to "
+	"coordinate action internationally. The alliance's Global Strategic Response sets out "
+	"how that coordination should work: shared priorities, shared understanding of the "
+	"threat, and joint action where it makes the greatest difference.\n"
+	"\n"
+	"In this area members discuss international cooperation, the exchange of information and "
+	"good practice across borders, common standards, and the gaps that appear between "
+	"jurisdictions.\n"
+	"\n"
+	"If something is slowing international progress, name it as a challenge so that others "
+	"can endorse it and we can work on it together.";
+
+static const char national_body[] =
+	"Governments have a central role in protecting children online. Laws, law enforcement, "
+	"victim support, education and regulation are all national responsibilities, and each "
+	"country starts from a different place.\n"
+	"\n"
+	"The alliance's Model National Response guides national action. It describes the "
+	"capabilities a country needs, from policy and legislation to criminal justice, victim "
+	"services, industry engagement and public awareness, and helps governments see where "
+	"to act first.\n"
+	"\n"
+	"Members from government lead this work, with the support of members from industry and "
+	"civil society. In this area members share experience of putting the Model National "
+	"Response into practice, compare approaches, and ask for help where they need it.\n"
+	"\n"
+	"If something is holding back action in your country, name it as a challenge so that "
+	"others can endorse it and we can look for answers together.";
+
+static const char technology_body[] =
+	"Technology is where much of this harm takes place, and it is also where much of the "
+	"response must come from. Working with the technology industry, the alliance aims to "
+	"step up the collective response with technology that puts the safety of children first.\n"
+	"\n"
+	"In this area members discuss safety by design, detection and reporting, tools that help "
+	"smaller companies protect their users, and ways to share knowledge between companies, "
+	"governments and civil society while respecting privacy and the law.\n"
+	"\n"
+	"Engineers, trust and safety teams, researchers and policy makers are all welcome here. "
+	"The most useful discussions start from a specific problem and end with something that "
+	"can be built, tested or changed.\n"
+	"\n"
+	"If a technical or practical obstacle is slowing progress, name it as a challenge so "
+	"that others can endorse it and we can work on it together.";
+
+static const struct {
+	const char *slug;
+	const char *title;
+	const char *body;
+} seed_pages[] = {
+	{ "welcome", "Welcome", welcome_body },
+	{ "who-we-are", "Who we are", who_body },
+	{ "area-global", "Global response", global_body },
+	{ "area-national", "National response", national_body },
+	{ "area-technology", "Technology solutions", technology_body },
+};
+
+static const struct {
+	const char *slug;
+	const char *name;
+	const char *summary;
+	const char *page_slug;
+	int position;
+} seed_areas[] = {
+	{ "global", "Global response",
+	  "Coordinating the response across borders", "area-global", 1 },
+	{ "national", "National response",
+	  "Action by governments, with the support of members", "area-national", 2 },
+	{ "technology", "Technology solutions",
+	  "Working with industry on technology that puts safety first", "area-technology", 3 },
+};
+
+#define N_ELEMS(a) (sizeof (a) / sizeof (a)[0])
+
+/* Binds text cleaned like any other text written to the store, then steps and resets. */
+static int bind_clean(sqlite3_stmt *stmt, int idx, const char *s, int flags)
+{
+	char *clean = text_sanitize(s, strlen(s), flags);
+	int err = store_bind_text(stmt, idx, clean);
+	free(clean);
+	return err;
+}
+
+static int step_reset(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int err = store_exec_stmt(st, stmt, what);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return err;
+}
+
+static int seed_tx(struct store *st, void *ctx)
+{
+	sqlite3_stmt *setting = NULL, *page = NULL, *area = NULL;
+	int err;
+
+	if ((err = store_prepare(st, "INSERT OR IGNORE INTO settings (key, value) VALUES (?1, ?2)",
+		     &setting)) < 0
+	    || (err = store_prepare(st, "INSERT OR IGNORE INTO pages (slug, title, body, updated) "
+			"VALUES (?1, ?2, ?3, ?4)", &page)) < 0
+	    || (err = store_prepare(st, "INSERT OR IGNORE INTO areas (slug, name, summary, "
+			"page_slug, position) VALUES (?1, ?2, ?3, ?4, ?5)", &area)) < 0)
+		goto out;
+
+	if ((err = store_bind_text(setting, 1, "site_name")) < 0
+	    || (err = bind_clean(setting, 2, site_name, 0)) < 0
+	    || (err = step_reset(st, setting, "seed settings")) < 0)
+		goto out;
+
+	/* Pages first: areas refer to them. */
+	for (size_t i = 0; i < N_ELEMS(seed_pages); i++) {
+		if ((err = store_bind_text(page, 1, seed_pages[i].slug)) < 0
+		    || (err = bind_clean(page, 2, seed_pages[i].title, 0)) < 0
+		    || (err = bind_clean(page, 3, seed_pages[i].body, TEXT_MULTILINE)) < 0)
+			goto out;
+		if (sqlite3_bind_int64(page, 4, bbs_now()) != SQLITE_OK) {
+			err = BBS_ERR_DB;
+			goto out;
+		}
+		if ((err = step_reset(st, page, "seed pages")) < 0)
+			goto out;
+	}
+
+	for (size_t i = 0; i < N_ELEMS(seed_areas); i++) {
+		if ((err = store_bind_text(area, 1, seed_areas[i].slug)) < 0
+		    || (err = bind_clean(area, 2, seed_areas[i].name, 0)) < 0
+		    || (err = bind_clean(area, 3, seed_areas[i].summary, 0)) < 0
+		    || (err = store_bind_text(area, 4, seed_areas[i].page_slug)) < 0)
+			goto out;
+		if (sqlite3_bind_int(area, 5, seed_areas[i].position) != SQLITE_OK) {
+			err = BBS_ERR_DB;
+			goto out;
+		}
+		if ((err = step_reset(st, area, "seed areas")) < 0)
+			goto out;
+	}
+out:
+	sqlite3_finalize(setting);
+	sqlite3_finalize(page);
+	sqlite3_finalize(area);
+	return err;
+}
+
+int store_seed(struct store *st)
+{
+	int err = store_tx(st, true, seed_tx, NULL);
+	return err < 0 ? err : BBS_OK;
+}

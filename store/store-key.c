@@ -1,0 +1,179 @@
+/*
+ * store-key.c: members' authorized public keys.
+ *
+ * Key type, blob and fingerprint are machine-made (keys_parse_authorized) and compared
+ * byte for byte, so they are checked (printable ASCII, base64) rather than cleaned; only
+ * the free-text comment is cleaned. Must never: store a blob that is not base64, or a key
+ * for a user that does not exist (the foreign key refuses it).
+ */
+#include "store/private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void store_key_list_free(struct store_key *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].type);
+		free(v[i].blob);
+		free(v[i].fingerprint);
+		free(v[i].comment);
+	}
+	free(v);
+}
+
+static bool base64_valid(const char *s, size_t max)
+{
+	size_t n;
+	if (!s)
+		return false;
+	for (n = 0; s[n]; n++) {
+		char c = s[n];
+		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+			|| c == '+' || c == '/' || c == '=';
+		if (!ok || n >= max)
+			return false;
+	}
+	return n > 0;
+}
+
+struct key_add {
+	int64_t user_id;
+	const char *type;
+	const char *blob;
+	const char *fingerprint;
+	char *comment;
+	int64_t id;
+};
+
+static int key_add_tx(struct store *st, void *ctx)
+{
+	struct key_add *a = ctx;
+	sqlite3_stmt *stmt = NULL;
+	int err = store_prepare(st,
+		"INSERT INTO user_keys (user_id, type, blob, fingerprint, comment, added) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &stmt);
+	if (err < 0)
+		goto out;
+	if (sqlite3_bind_int64(stmt, 1, a->user_id) != SQLITE_OK
+	    || sqlite3_bind_int64(stmt, 6, bbs_now()) != SQLITE_OK) {
+		err = BBS_ERR_DB;
+		goto out;
+	}
+	if ((err = store_bind_text(stmt, 2, a->type)) < 0
+	    || (err = store_bind_text(stmt, 3, a->blob)) < 0
+	    || (err = store_bind_text(stmt, 4, a->fingerprint)) < 0
+	    || (err = store_bind_text(stmt, 5, a->comment)) < 0)
+		goto out;
+	if ((err = store_exec_stmt(st, stmt, "add key")) < 0)
+		goto out;
+	a->id = sqlite3_last_insert_rowid(st->db);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+int store_key_add(struct store *st, int64_t user_id, const char *type, const char *blob,
+	const char *fingerprint, const char *comment, int64_t *id)
+{
+	struct key_add a = { .user_id = user_id, .type = type, .blob = blob,
+		.fingerprint = fingerprint };
+	int err;
+
+	if (id)
+		*id = 0;
+	if (blob && strnlen(blob, STORE_KEY_BLOB_MAX + 1) > STORE_KEY_BLOB_MAX)
+		return BBS_ERR_TOOBIG;
+	if (!st || !store_token_valid(type, STORE_TOKEN_MAX) || !base64_valid(blob, STORE_KEY_BLOB_MAX)
+	    || !store_token_valid(fingerprint, STORE_TOKEN_MAX))
+		return BBS_ERR_INVALID;
+	if ((err = store_clean(comment, STORE_FIELD_MAX, 0, &a.comment)) < 0)
+		return err;
+	/* A missing user fails the foreign key: BBS_ERR_NOTFOUND. */
+	err = store_tx(st, true, key_add_tx, &a);
+	free(a.comment);
+	if (err < 0)
+		return err;
+	if (id)
+		*id = a.id;
+	return BBS_OK;
+}
+
+struct key_list {
+	int64_t user_id;
+	struct store_key *v;
+	size_t n;
+};
+
+static int key_list_tx(struct store *st, void *ctx)
+{
+	struct key_list *l = ctx;
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int rc, err = store_prepare(st,
+		"SELECT id, user_id, type, blob, fingerprint, comment, added, last_used "
+		"FROM user_keys WHERE user_id = ?1 ORDER BY added, id", &stmt);
+	if (err < 0)
+		goto out;
+	if (sqlite3_bind_int64(stmt, 1, l->user_id) != SQLITE_OK) {
+		err = BBS_ERR_DB;
+		goto out;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (l->n == cap) {
+			cap = cap ? cap * 2 : 4;
+			l->v = xrealloc(l->v, cap * sizeof *l->v);
+		}
+		struct store_key *k = &l->v[l->n++];
+		k->id = sqlite3_column_int64(stmt, 0);
+		k->user_id = sqlite3_column_int64(stmt, 1);
+		k->type = store_col_text(stmt, 2);
+		k->blob = store_col_text(stmt, 3);
+		k->fingerprint = store_col_text(stmt, 4);
+		k->comment = store_col_text(stmt, 5);
+		k->added = sqlite3_column_int64(stmt, 6);
+		k->last_used = sqlite3_column_int64(stmt, 7);
+	}
+	if (rc != SQLITE_DONE)
+		err = store_rc(st, rc, "list keys");
+out:
+	sqlite3_finalize(stmt);
+	if (err < 0) {
+		/* store_tx may retry: leave nothing behind. */
+		store_key_list_free(l->v, l->n);
+		l->v = NULL;
+		l->n = 0;
+	}
+	return err;
+}
+
+int store_key_list(struct store *st, int64_t user_id, struct store_key **v, size_t *n)
+{
+	if (!v || !n)
+		return BBS_ERR_INVALID;
+	*v = NULL;
+	*n = 0;
+	struct key_list l = { .user_id = user_id };
+	int err = store_tx(st, false, key_list_tx, &l);
+	if (err < 0)
+		return err;
+	*v = l.v;
+	*n = l.n;
+	return BBS_OK;
+}
+
+int store_key_remove(struct store *st, int64_t user_id, const char *fingerprint)
+{
+	if (!store_token_valid(fingerprint, STORE_TOKEN_MAX))
+		return BBS_ERR_NOTFOUND;
+	return store_change_row(st, "DELETE FROM user_keys WHERE user_id = ?1 AND fingerprint = ?3",
+		user_id, 0, fingerprint, "remove key");
+}
+
+int store_key_touch(struct store *st, int64_t key_id)
+{
+	return store_change_row(st, "UPDATE user_keys SET last_used = ?2 WHERE id = ?1", key_id,
+		bbs_now(), NULL, "record key use");
+}

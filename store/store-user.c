@@ -1,0 +1,343 @@
+/*
+ * store-user.c: member accounts (handle, profile, role, status, password hash, logins).
+ *
+ * Must never: store a handle that bbs_handle_valid() refuses, store profile text that has
+ * not been through text_sanitize, store a role or status outside its enum, or log a
+ * password hash.
+ */
+#include "store/private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const role_names[] = {
+	[STORE_ROLE_MEMBER] = "member",
+	[STORE_ROLE_MODERATOR] = "moderator",
+	[STORE_ROLE_SYSOP] = "sysop",
+};
+
+static bool role_valid(int role)
+{
+	return role >= STORE_ROLE_MEMBER && role <= STORE_ROLE_SYSOP;
+}
+
+static bool status_valid(int status)
+{
+	return status == STORE_STATUS_ACTIVE || status == STORE_STATUS_DISABLED;
+}
+
+const char *store_role_name(int role)
+{
+	return role_valid(role) ? role_names[role] : "?";
+}
+
+int store_role_parse(const char *name, int *role)
+{
+	if (!role)
+		return BBS_ERR_INVALID;
+	*role = 0;
+	if (!name)
+		return BBS_ERR_INVALID;
+	for (int r = STORE_ROLE_MEMBER; r <= STORE_ROLE_SYSOP; r++) {
+		if (strcmp(name, role_names[r]) == 0) {
+			*role = r;
+			return BBS_OK;
+		}
+	}
+	return BBS_ERR_INVALID;
+}
+
+const char *store_status_name(int status)
+{
+	switch (status) {
+	case STORE_STATUS_ACTIVE: return "active";
+	case STORE_STATUS_DISABLED: return "disabled";
+	default: return "?";
+	}
+}
+
+void store_user_free(struct store_user *u)
+{
+	if (!u)
+		return;
+	free(u->handle);
+	free(u->display_name);
+	free(u->organisation);
+	free(u->sector);
+	free(u->country);
+	free(u->pwhash);
+	free(u);
+}
+
+void store_user_list_free(struct store_user **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		store_user_free(v[i]);
+	free(v);
+}
+
+/* ---- adding ---- */
+
+struct user_add {
+	const char *handle;
+	char *text[4];  /* display_name, organisation, sector, country: cleaned */
+	int role;
+	int status;
+	const char *pwhash;
+	int64_t created;
+	int64_t last_login;
+	int64_t id;
+};
+
+static int user_add_tx(struct store *st, void *ctx)
+{
+	struct user_add *a = ctx;
+	sqlite3_stmt *stmt = NULL;
+	int err = store_prepare(st,
+		"INSERT INTO users (handle, display_name, organisation, sector, country, role, "
+		"status, pwhash, created, last_login) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		&stmt);
+	if (err < 0)
+		goto out;
+	if ((err = store_bind_text(stmt, 1, a->handle)) < 0)
+		goto out;
+	for (int i = 0; i < 4; i++)
+		if ((err = store_bind_text(stmt, 2 + i, a->text[i])) < 0)
+			goto out;
+	if (sqlite3_bind_int(stmt, 6, a->role) != SQLITE_OK
+	    || sqlite3_bind_int(stmt, 7, a->status) != SQLITE_OK
+	    || sqlite3_bind_int64(stmt, 9, a->created) != SQLITE_OK
+	    || sqlite3_bind_int64(stmt, 10, a->last_login) != SQLITE_OK) {
+		err = BBS_ERR_DB;
+		goto out;
+	}
+	if ((err = store_bind_text(stmt, 8, a->pwhash)) < 0)
+		goto out;
+	if ((err = store_exec_stmt(st, stmt, "add user")) < 0)
+		goto out;
+	a->id = sqlite3_last_insert_rowid(st->db);
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+/* A password hash is machine-made (keys_password_hash): check it, never "clean" it.
+ * NULL or "" mean no password. */
+static int pwhash_check(const char *pwhash, const char **out)
+{
+	*out = NULL;
+	if (!pwhash || !*pwhash)
+		return BBS_OK;
+	if (strnlen(pwhash, STORE_TOKEN_MAX + 1) > STORE_TOKEN_MAX)
+		return BBS_ERR_TOOBIG;
+	if (!store_token_valid(pwhash, STORE_TOKEN_MAX))
+		return BBS_ERR_INVALID;
+	*out = pwhash;
+	return BBS_OK;
+}
+
+int store_user_add(struct store *st, const struct store_user *u, int64_t *id)
+{
+	struct user_add a = { 0 };
+	int err;
+
+	if (id)
+		*id = 0;
+	if (!st || !u || !bbs_handle_valid(u->handle))
+		return BBS_ERR_INVALID;
+	/* A zeroed struct means an ordinary member: the default is the least privilege. */
+	a.role = u->role ? u->role : STORE_ROLE_MEMBER;
+	a.status = u->status;
+	if (!role_valid(a.role) || !status_valid(a.status) || u->created < 0 || u->last_login < 0)
+		return BBS_ERR_INVALID;
+	if ((err = pwhash_check(u->pwhash, &a.pwhash)) < 0)
+		return err;
+	const char *fields[4] = { u->display_name, u->organisation, u->sector, u->country };
+	for (int i = 0; i < 4; i++)
+		if ((err = store_clean(fields[i], STORE_FIELD_MAX, 0, &a.text[i])) < 0)
+			goto out;
+	a.handle = u->handle;
+	a.created = u->created ? u->created : bbs_now();
+	a.last_login = u->last_login;
+	if ((err = store_tx(st, true, user_add_tx, &a)) < 0)
+		goto out;
+	if (id)
+		*id = a.id;
+	err = BBS_OK;
+out:
+	for (int i = 0; i < 4; i++)
+		free(a.text[i]);
+	return err;
+}
+
+/* ---- reading ---- */
+
+#define USER_COLUMNS \
+	"id, handle, display_name, organisation, sector, country, role, status, pwhash, " \
+	"created, last_login"
+
+static struct store_user *user_from_row(sqlite3_stmt *stmt)
+{
+	struct store_user *u = xcalloc(1, sizeof *u);
+	u->id = sqlite3_column_int64(stmt, 0);
+	u->handle = store_col_text(stmt, 1);
+	u->display_name = store_col_text(stmt, 2);
+	u->organisation = store_col_text(stmt, 3);
+	u->sector = store_col_text(stmt, 4);
+	u->country = store_col_text(stmt, 5);
+	u->role = sqlite3_column_int(stmt, 6);
+	u->status = sqlite3_column_int(stmt, 7);
+	u->pwhash = store_col_text_or_null(stmt, 8);
+	u->created = sqlite3_column_int64(stmt, 9);
+	u->last_login = sqlite3_column_int64(stmt, 10);
+	return u;
+}
+
+struct user_get {
+	const char *handle;  /* by handle if not NULL, else by id */
+	int64_t id;
+	struct store_user *user;
+};
+
+static int user_get_tx(struct store *st, void *ctx)
+{
+	struct user_get *g = ctx;
+	sqlite3_stmt *stmt = NULL;
+	int err;
+
+	if (g->handle) {
+		err = store_prepare(st, "SELECT " USER_COLUMNS " FROM users WHERE handle = ?1", &stmt);
+		if (err == 0)
+			err = store_bind_text(stmt, 1, g->handle);
+	} else {
+		err = store_prepare(st, "SELECT " USER_COLUMNS " FROM users WHERE id = ?1", &stmt);
+		if (err == 0 && sqlite3_bind_int64(stmt, 1, g->id) != SQLITE_OK)
+			err = BBS_ERR_DB;
+	}
+	if (err < 0)
+		goto out;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		g->user = user_from_row(stmt);
+	else if (rc == SQLITE_DONE)
+		err = BBS_ERR_NOTFOUND;
+	else
+		err = store_rc(st, rc, "read user");
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+static int user_get(struct store *st, struct user_get *g, struct store_user **out)
+{
+	int err = store_tx(st, false, user_get_tx, g);
+	if (err < 0)
+		return err;
+	*out = g->user;
+	return BBS_OK;
+}
+
+int store_user_get(struct store *st, const char *handle, struct store_user **out)
+{
+	if (!out)
+		return BBS_ERR_INVALID;
+	*out = NULL;
+	/* Whatever a client typed as a user name: an invalid handle simply names nobody. */
+	if (!bbs_handle_valid(handle))
+		return BBS_ERR_NOTFOUND;
+	struct user_get g = { .handle = handle };
+	return user_get(st, &g, out);
+}
+
+int store_user_get_by_id(struct store *st, int64_t id, struct store_user **out)
+{
+	if (!out)
+		return BBS_ERR_INVALID;
+	*out = NULL;
+	struct user_get g = { .id = id };
+	return user_get(st, &g, out);
+}
+
+struct user_list {
+	struct store_user **v;
+	size_t n;
+};
+
+static int user_list_tx(struct store *st, void *ctx)
+{
+	struct user_list *l = ctx;
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int rc, err = store_prepare(st, "SELECT " USER_COLUMNS " FROM users ORDER BY handle", &stmt);
+	if (err < 0)
+		goto out;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (l->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			l->v = xrealloc(l->v, cap * sizeof *l->v);
+		}
+		l->v[l->n++] = user_from_row(stmt);
+	}
+	if (rc != SQLITE_DONE)
+		err = store_rc(st, rc, "list users");
+out:
+	sqlite3_finalize(stmt);
+	if (err < 0) {
+		/* store_tx may retry: leave nothing behind. */
+		store_user_list_free(l->v, l->n);
+		l->v = NULL;
+		l->n = 0;
+	}
+	return err;
+}
+
+int store_user_list(struct store *st, struct store_user ***v, size_t *n)
+{
+	if (!v || !n)
+		return BBS_ERR_INVALID;
+	*v = NULL;
+	*n = 0;
+	struct user_list l = { 0 };
+	int err = store_tx(st, false, user_list_tx, &l);
+	if (err < 0)
+		return err;
+	*v = l.v;
+	*n = l.n;
+	return BBS_OK;
+}
+
+/* ---- changing ---- */
+
+int store_user_set_status(struct store *st, int64_t id, int status)
+{
+	if (!status_valid(status))
+		return BBS_ERR_INVALID;
+	return store_change_row(st, "UPDATE users SET status = ?2 WHERE id = ?1", id, status, NULL,
+		"set user status");
+}
+
+int store_user_set_role(struct store *st, int64_t id, int role)
+{
+	if (!role_valid(role))
+		return BBS_ERR_INVALID;
+	return store_change_row(st, "UPDATE users SET role = ?2 WHERE id = ?1", id, role, NULL,
+		"set user role");
+}
+
+int store_user_set_password(struct store *st, int64_t id, const char *pwhash)
+{
+	const char *checked = NULL;
+	int err = pwhash_check(pwhash, &checked);
+	if (err < 0)
+		return err;
+	return store_change_row(st, "UPDATE users SET pwhash = ?3 WHERE id = ?1", id, 0, checked,
+		"set user password");
+}
+
+int store_user_touch_login(struct store *st, int64_t id)
+{
+	return store_change_row(st, "UPDATE users SET last_login = ?2 WHERE id = ?1", id, bbs_now(),
+		NULL, "record login");
+}
