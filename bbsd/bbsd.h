@@ -38,8 +38,10 @@ struct bbsd_config {
 /* Binds, listens and serves until SIGTERM/SIGINT. Returns the process exit status. */
 int listener_run(const struct bbsd_config *cfg);
 
+/* The listener's libssh bind object with the host keys loaded (NULL on error, logged). */
+ssh_bind session_bind_create(const struct bbsd_config *cfg);
 /* Runs one connection in a freshly forked process (the socket is fd). Never returns. */
-void session_run(const struct bbsd_config *cfg, int fd, const char *peer)
+void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, const char *peer)
 	__attribute__((noreturn));
 
 /* Exit statuses of a session process; the listener reads them (penalties come later). */

@@ -3,9 +3,9 @@
  *
  * The listener opens its own sockets (a real backlog, the peer address before any crypto),
  * accepts, sets TCP_NODELAY (libssh sets it only for clients: without it every echoed key
- * waits for Nagle and delayed ACK), and forks one session process per connection. It never
- * reads a byte from a client and never opens a libssh session, so no client can make it
- * fall over. It reaps its children and, on SIGTERM/SIGINT, ends them and exits.
+ * waits for Nagle and delayed ACK), and forks one session process per connection. It loads
+ * the host keys once (a libssh bind object the children inherit), but it never reads a byte
+ * from a client and never opens a libssh session, so no client can make it fall over. It reaps its children and, on SIGTERM/SIGINT, ends them and exits.
  */
 #include "bbsd/bbsd.h"
 #include "common/common.h"
@@ -161,7 +161,7 @@ static void reap(struct children *c)
 	}
 }
 
-static void child_start(const struct bbsd_config *cfg, int fd, const char *peer,
+static void child_start(const struct bbsd_config *cfg, ssh_bind b, int fd, const char *peer,
 	const struct pollfd *pfds, size_t npfds)
 {
 	/* The session process must not hold the listener's sockets or its signal pipe. */
@@ -173,7 +173,7 @@ static void child_start(const struct bbsd_config *cfg, int fd, const char *peer,
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	session_run(cfg, fd, peer);
+	session_run(cfg, b, fd, peer);
 }
 
 int listener_run(const struct bbsd_config *cfg)
@@ -183,6 +183,9 @@ int listener_run(const struct bbsd_config *cfg)
 	int port = cfg->port;
 	struct children kids = { 0 };
 
+	ssh_bind b = session_bind_create(cfg);
+	if (!b)
+		bbs_fatal("cannot load the host keys from %s", cfg->dir);
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		bbs_fatal("pipe: %m");
 	for (size_t i = 0; i < cfg->nlisten; i++) {
@@ -244,7 +247,7 @@ int listener_run(const struct bbsd_config *cfg)
 				continue;
 			}
 			if (pid == 0)
-				child_start(cfg, fd, peer, pfds, nlisten + 1);
+				child_start(cfg, b, fd, peer, pfds, nlisten + 1);
 			close(fd);
 			children_add(&kids, pid);
 		}
@@ -268,5 +271,6 @@ int listener_run(const struct bbsd_config *cfg)
 			unlink(path);
 	}
 	free(kids.pids);
+	ssh_bind_free(b);
 	return 0;
 }

@@ -348,7 +348,12 @@ int relay_finish(struct conn *c)
 		ssh_channel_request_send_exit_status(c->channel, c->ui_status);
 		ssh_channel_send_eof(c->channel);
 		ssh_channel_close(c->channel);
-		ssh_blocking_flush(c->session, 2000);
+		/* Wait (briefly) for the client's own close, as sshd does: disconnecting first makes
+		 * clients fail with "Broken pipe" and exit 255 instead of the status just sent. */
+		for (int i = 0; i < 20 && !c->closing && ssh_is_connected(c->session); i++) {
+			if (ssh_event_dopoll(c->event, 100) == SSH_ERROR)
+				break;
+		}
 	}
 	return c->ui_status;
 }

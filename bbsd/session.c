@@ -15,6 +15,10 @@
 #include "store/store.h"
 #include "text/text.h"
 
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,7 +186,7 @@ static ssh_channel on_channel_open(ssh_session s, void *ud)
 	return c->channel;
 }
 
-static ssh_bind make_bind(const struct bbsd_config *cfg)
+ssh_bind session_bind_create(const struct bbsd_config *cfg)
 {
 	ssh_bind b = ssh_bind_new();
 	if (!b)
@@ -191,11 +195,16 @@ static ssh_bind make_bind(const struct bbsd_config *cfg)
 	int verbosity = SSH_LOG_NOLOG;
 	ssh_bind_options_set(b, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
 	ssh_bind_options_set(b, SSH_BIND_OPTIONS_LOG_VERBOSITY, &verbosity);
+	/* Parsed once here; each session process gets copies through fork instead of reading
+	 * and parsing three private keys per connection. */
 	for (size_t i = 0; i < sizeof keys_host_files / sizeof keys_host_files[0]; i++) {
 		char path[4096];
+		ssh_key key = NULL;
 		if (bbs_snprintf(path, sizeof path, "%s/%s", cfg->dir, keys_host_files[i]) != 0 ||
-		    ssh_bind_options_set(b, SSH_BIND_OPTIONS_HOSTKEY, path) != SSH_OK) {
+		    ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &key) != SSH_OK ||
+		    ssh_bind_options_set(b, SSH_BIND_OPTIONS_IMPORT_KEY, key) != SSH_OK) {
 			log_error("cannot load host key %s", keys_host_files[i]);
+			ssh_key_free(key);
 			ssh_bind_free(b);
 			return NULL;
 		}
@@ -203,11 +212,37 @@ static ssh_bind make_bind(const struct bbsd_config *cfg)
 	return b;
 }
 
-void session_run(const struct bbsd_config *cfg, int fd, const char *peer)
+/*
+ * Key exchange, driven step by step so that TCP_QUICKACK can be set before each wait.
+ * Clients send their key exchange packets with Nagle on; once this side has sent its own
+ * KEXINIT the kernel delays its ACKs, and each client packet then waits ~40 ms for one.
+ * Quick-ack mode does not stick, so it is asked for again at every step.
+ */
+static int key_exchange(ssh_session s, int fd)
+{
+	int one = 1, rc;
+	ssh_set_blocking(s, 0);
+	for (;;) {
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+		rc = ssh_handle_key_exchange(s);
+		if (rc != SSH_AGAIN)
+			break;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (ssh_get_poll_flags(s) & SSH_WRITE_PENDING)
+			p.events |= POLLOUT;
+		if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+			rc = SSH_ERROR;
+			break;
+		}
+	}
+	ssh_set_blocking(s, 1);
+	return rc;
+}
+
+void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, const char *peer)
 {
 	struct conn c = { .cfg = cfg, .peer = peer, .master = -1, .cols = 80, .rows = 24 };
 	int status = SESSION_EXIT_ERROR;
-	ssh_bind b = NULL;
 
 	/* The grace time covers everything up to a successful login, including key exchange. */
 	alarm((unsigned)cfg->grace_seconds);
@@ -220,9 +255,8 @@ void session_run(const struct bbsd_config *cfg, int fd, const char *peer)
 		close(fd);
 		_exit(SESSION_EXIT_ERROR);
 	}
-	b = make_bind(cfg);
 	c.session = ssh_new();
-	if (!b || !c.session)
+	if (!c.session)
 		goto out;
 	if (ssh_bind_accept_fd(b, c.session, fd) != SSH_OK) {
 		log_warn("%s: %s", peer, ssh_get_error(b));
@@ -240,7 +274,7 @@ void session_run(const struct bbsd_config *cfg, int fd, const char *peer)
 	ssh_set_server_callbacks(c.session, &cb);
 	ssh_set_message_callback(c.session, on_message, &c);
 
-	if (ssh_handle_key_exchange(c.session) != SSH_OK) {
+	if (key_exchange(c.session, fd) != SSH_OK) {
 		char *e = text_escape_log(ssh_get_error(c.session), 200);
 		log_info("%s: key exchange failed: %s", peer, e);
 		free(e);
