@@ -1,0 +1,199 @@
+/*
+ * main.c: the `bbs` program: command line, user lookup, startup and teardown.
+ *
+ *   bbs -d DIR --user HANDLE
+ *
+ * Opens DIR/portal.db, checks that HANDLE is an active user, starts the terminal and runs
+ * the main menu. bbsd execs this on a pty after authentication (clean environment: TERM,
+ * LC_ALL, HOME, PATH); a sysop can also run it on a local terminal.
+ *
+ * Exit status: 0 after log off, 1 for an unknown or disabled user or a startup failure,
+ * 2 for bad arguments, 128+N after signal N.
+ *
+ * Must never: authenticate anyone (bbsd did that), create a database that is not there, or
+ * print member-supplied text unescaped.
+ */
+#include "ui/ui.h"
+
+#include "common/common.h"
+#include "store/store.h"
+#include "text/text.h"
+
+#include <getopt.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DB_NAME "portal.db"
+/* If the store has no site name yet (it is seed content, so this is rare). */
+#define SITE_NAME_DEFAULT "Portal"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: bbs -d DIR --user HANDLE\n"
+		"  -d, --dir DIR       the portal's data directory (holds " DB_NAME ")\n"
+		"  -u, --user HANDLE   the member to show the portal for\n"
+		"  -h, --help          show this help\n");
+}
+
+/* Prints "bbs: what: arg" on stderr with arg escaped (it came from outside). */
+static void complain(const char *what, const char *arg)
+{
+	char *esc = text_escape_log(arg ? arg : "", 200);
+	fprintf(stderr, "bbs: %s: %s\n", what, esc);
+	free(esc);
+}
+
+struct options {
+	const char *dir;
+	const char *user;
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->dir = NULL;
+	o->user = NULL;
+	opterr = 0; /* our own one-line messages */
+	while ((c = getopt_long(argc, argv, "d:u:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->dir = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default:
+			fprintf(stderr, "bbs: bad option\n");
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc || !o->dir || !o->user || !o->dir[0]) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
+/* Loads the user; prints one line and returns 1 if they cannot use the portal. */
+static int load_user(struct store *st, const char *handle, struct store_user **out)
+{
+	*out = NULL;
+	/* A handle that cannot exist is simply an unknown user. */
+	if (!bbs_handle_valid(handle)) {
+		complain("no such user", handle);
+		return 1;
+	}
+	int r = store_user_get(st, handle, out);
+	if (r == BBS_ERR_NOTFOUND) {
+		complain("no such user", handle);
+		return 1;
+	}
+	if (r != 0) {
+		fprintf(stderr, "bbs: cannot read user: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	if ((*out)->status != STORE_STATUS_ACTIVE) {
+		complain("account disabled", handle);
+		store_user_free(*out);
+		*out = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+static int run(struct store *st, const struct store_user *user)
+{
+	struct ui_app app;
+	char *site = NULL;
+	const char *term = NULL;
+	int status = 1;
+
+	memset(&app, 0, sizeof app);
+	if (store_setting_get(st, "site_name", &site) != 0 || !site) {
+		free(site);
+		site = xstrdup(SITE_NAME_DEFAULT);
+	}
+	char *identity = xasprintf("%s (%s)", user->handle, store_role_name(user->role));
+	app.st = st;
+	app.user = user;
+	app.site_name = site;
+	app.identity = identity;
+
+	/* Without a UTF-8 locale curses cannot show UTF-8: draw '?' for non-ASCII instead. */
+	ui_draw_set_ascii(strcmp(nl_langinfo(CODESET), "UTF-8") != 0);
+
+	/* Read the store before the screen starts, so that errors can still go to stderr. */
+	struct ui_screen *menu = ui_menu_create(&app);
+
+	switch (ui_term_open(&term)) {
+	case UI_TERM_OK:
+		status = ui_app_run(&app, menu);
+		menu = NULL; /* the app destroyed it */
+		ui_term_close();
+		break;
+	case UI_TERM_DUMB:
+		fprintf(stderr, "bbs: the full-screen portal needs a real terminal "
+			"(this one cannot move the cursor); please reconnect from a terminal such as xterm\n");
+		break;
+	case UI_TERM_FAIL:
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+			fprintf(stderr, "bbs: not a terminal\n");
+		else
+			complain("cannot start the terminal; TERM", getenv("TERM"));
+		break;
+	}
+	if (menu && menu->destroy)
+		menu->destroy(menu);
+	free(identity);
+	free(site);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct store *st = NULL;
+	struct store_user *user = NULL;
+	char path[PATH_MAX];
+	int status;
+
+	(void)setlocale(LC_ALL, "");
+	bbs_log_init("bbs", false, BBS_LOG_WARN);
+
+	status = parse_args(argc, argv, &o);
+	if (status >= 0)
+		return status;
+	if (bbs_snprintf(path, sizeof path, "%s/%s", o.dir, DB_NAME) != 0) {
+		fprintf(stderr, "bbs: directory name too long\n");
+		usage(stderr);
+		return 2;
+	}
+	/* store_open creates a missing database; bbs must only ever open an existing one. */
+	if (access(path, R_OK | W_OK) != 0) {
+		complain("no portal database in", o.dir);
+		return 1;
+	}
+	int r = store_open(path, &st);
+	if (r != 0) {
+		fprintf(stderr, "bbs: cannot open the database: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	status = load_user(st, o.user, &user);
+	if (status == 0)
+		status = run(st, user);
+	store_user_free(user);
+	store_close(st);
+	return status;
+}

@@ -1,0 +1,254 @@
+/*
+ * menu.c: the main menu screen.
+ *
+ * Items, in order: the focus areas from the store (store_area_list), "Who we are", "Log off".
+ * Each shows its number (1-9 open it directly), its name and, when there is room, its
+ * one-line summary. The selected item is drawn in reverse video AND marked with ">", so it
+ * is visible on terminals without attributes.
+ *
+ * Must never: read the store while drawing (items are loaded once, at creation), or let
+ * the selection leave the item list whatever the window size.
+ */
+#include "ui/ui.h"
+
+#include "common/common.h"
+#include "store/store.h"
+
+#include <stdlib.h>
+
+enum menu_kind { ITEM_PAGE, ITEM_LOGOFF };
+
+struct menu_item {
+	enum menu_kind kind;
+	char *name;
+	char *summary;     /* may be empty */
+	char *page_slug;   /* ITEM_PAGE only */
+};
+
+struct menu {
+	struct ui_screen base;   /* first member: the screen is the menu */
+	struct menu_item *items;
+	size_t n;
+	int sel;                 /* selected item */
+	int top;                 /* first item shown */
+	/* layout */
+	struct ui_rect body;
+	int margin;
+	int heading_y;
+	int list_y;
+	int list_rows;
+	int label_w;             /* widest "N. name" */
+};
+
+/* Why this text is here and not in the store: it is the label of a UI function, like
+ * "Log off". The summary is a setting so that sysops can reword it. */
+#define MENU_WHO_NAME "Who we are"
+#define MENU_WHO_SLUG "who-we-are"
+#define MENU_WHO_SUMMARY_KEY "who_we_are_summary"
+#define MENU_WHO_SUMMARY_DEFAULT "Our shared principles, news and announcements"
+#define MENU_LOGOFF_NAME "Log off"
+
+static void menu_add(struct menu *m, enum menu_kind kind, const char *name, const char *summary,
+	const char *slug)
+{
+	m->items = xrealloc(m->items, (m->n + 1) * sizeof m->items[0]);
+	struct menu_item *it = &m->items[m->n++];
+	it->kind = kind;
+	it->name = xstrdup(name ? name : "");
+	it->summary = xstrdup(summary ? summary : "");
+	it->page_slug = slug ? xstrdup(slug) : NULL;
+}
+
+static void menu_label(const struct menu *m, size_t i, char *buf, size_t size)
+{
+	/* Only items 1-9 have a digit key; later ones get blanks so the names line up. */
+	int r = i < 9 ? bbs_snprintf(buf, size, "%zu. %s", i + 1, m->items[i].name)
+		      : bbs_snprintf(buf, size, "   %s", m->items[i].name);
+	(void)r; /* a truncated label is still a valid, shorter label */
+}
+
+static void menu_keep_visible(struct menu *m)
+{
+	if (m->sel < 0)
+		m->sel = 0;
+	if (m->sel >= (int)m->n)
+		m->sel = (int)m->n - 1;
+	if (m->list_rows <= 0) {
+		m->top = m->sel;
+		return;
+	}
+	if (m->sel < m->top)
+		m->top = m->sel;
+	if (m->sel >= m->top + m->list_rows)
+		m->top = m->sel - m->list_rows + 1;
+	int max_top = (int)m->n - m->list_rows;
+	if (m->top > max_top)
+		m->top = max_top;
+	if (m->top < 0)
+		m->top = 0;
+}
+
+static void menu_layout(struct ui_screen *s, const struct ui_rect *b)
+{
+	struct menu *m = (struct menu *)s;
+
+	m->body = *b;
+	m->margin = b->cols >= 40 ? 1 : 0;
+	/* With room, a blank line above and below the heading; on small windows every row is
+	 * an item. */
+	bool roomy = b->rows >= 10;
+	m->heading_y = b->y + (roomy ? 1 : 0);
+	m->list_y = m->heading_y + (roomy ? 2 : 1);
+	m->list_rows = b->y + b->rows - m->list_y;
+	if (m->list_rows < 0)
+		m->list_rows = 0;
+
+	m->label_w = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		char label[256];
+		menu_label(m, i, label, sizeof label);
+		int w = ui_draw_width(label);
+		if (w > m->label_w)
+			m->label_w = w;
+	}
+	menu_keep_visible(m);
+}
+
+static void menu_draw(struct ui_screen *s, WINDOW *w)
+{
+	struct menu *m = (struct menu *)s;
+	int x0 = m->body.x + m->margin;
+	int width = m->body.cols - 2 * m->margin;
+
+	if (width <= 0)
+		return;
+	ui_draw_str(w, m->heading_y, x0, width, "Main menu", ui_term_heading_attr());
+
+	for (int row = 0; row < m->list_rows; row++) {
+		int i = m->top + row;
+		if (i >= (int)m->n)
+			break;
+		int y = m->list_y + row;
+		bool selected = i == m->sel;
+		int attr = selected ? A_REVERSE : A_NORMAL;
+		char label[256];
+
+		/* The bar covers marker and label only, not the summary: moving the selection
+		 * then rewrites a few cells per line instead of two whole lines (slow links). */
+		if (selected)
+			ui_draw_fill(w, y, x0, 2 + m->label_w, A_REVERSE);
+		int x = x0 + ui_draw_str(w, y, x0, width, selected ? "> " : "  ", attr);
+		menu_label(m, (size_t)i, label, sizeof label);
+		ui_draw_str(w, y, x, x0 + width - x, label, attr);
+
+		/* The summary only where a useful part of it fits. */
+		int sx = x0 + 2 + m->label_w + 2;
+		int sw = x0 + width - sx;
+		if (m->items[i].summary[0] && sw >= 12)
+			ui_draw_str(w, y, sx, sw, m->items[i].summary, A_NORMAL);
+	}
+}
+
+static void menu_cursor(struct ui_screen *s, int *y, int *x)
+{
+	struct menu *m = (struct menu *)s;
+	*y = m->list_rows > 0 ? m->list_y + m->sel - m->top : m->heading_y;
+	*x = m->body.x + m->margin;
+}
+
+static void menu_open(struct menu *m, struct ui_app *app)
+{
+	const struct menu_item *it = &m->items[m->sel];
+
+	switch (it->kind) {
+	case ITEM_PAGE:
+		ui_app_push(app, ui_pager_open_page(app, it->page_slug, it->name));
+		break;
+	case ITEM_LOGOFF:
+		/* Choosing "Log off" is already the explicit request: no second question. */
+		app->quit = true;
+		app->status = 0;
+		break;
+	}
+}
+
+static enum ui_result menu_action(struct ui_screen *s, struct ui_app *app, int action, int key)
+{
+	struct menu *m = (struct menu *)s;
+	int old = m->sel;
+	int page = m->list_rows > 1 ? m->list_rows - 1 : 1;
+
+	switch (action) {
+	case UI_ACT_UP: m->sel--; break;
+	case UI_ACT_DOWN: m->sel++; break;
+	case UI_ACT_PGUP: m->sel -= page; break;
+	case UI_ACT_PGDN: m->sel += page; break;
+	case UI_ACT_HOME: m->sel = 0; break;
+	case UI_ACT_END: m->sel = (int)m->n - 1; break;
+	case UI_ACT_OPEN:
+		menu_open(m, app);
+		return UI_RES_REDRAW;
+	case UI_ACT_JUMP:
+		if (key < '1' || key > '9' || key - '1' >= (int)m->n)
+			return UI_RES_NONE;
+		m->sel = key - '1';
+		menu_keep_visible(m);
+		menu_open(m, app);
+		return UI_RES_REDRAW;
+	case UI_ACT_QUIT:
+		ui_app_ask_logoff(app);
+		return UI_RES_REDRAW;
+	default:
+		return UI_RES_NONE;
+	}
+	menu_keep_visible(m);
+	return m->sel != old ? UI_RES_REDRAW : UI_RES_NONE;
+}
+
+static void menu_destroy(struct ui_screen *s)
+{
+	struct menu *m = (struct menu *)s;
+
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->items[i].name);
+		free(m->items[i].summary);
+		free(m->items[i].page_slug);
+	}
+	free(m->items);
+	free(m);
+}
+
+struct ui_screen *ui_menu_create(struct ui_app *app)
+{
+	struct menu *m = xcalloc(1, sizeof *m);
+	struct store_area *areas = NULL;
+	size_t n_areas = 0;
+	char *who_summary = NULL;
+
+	m->base.keymap = &ui_keymap_menu;
+	m->base.layout = menu_layout;
+	m->base.draw = menu_draw;
+	m->base.cursor = menu_cursor;
+	m->base.action = menu_action;
+	m->base.destroy = menu_destroy;
+
+	int r = store_area_list(app->st, &areas, &n_areas);
+	if (r != 0) {
+		log_warn("cannot read the focus areas: %s", bbs_strerror(r));
+		areas = NULL;
+		n_areas = 0;
+	}
+	for (size_t i = 0; i < n_areas; i++)
+		menu_add(m, ITEM_PAGE, areas[i].name, areas[i].summary, areas[i].page_slug);
+	store_area_list_free(areas, n_areas);
+
+	if (store_setting_get(app->st, MENU_WHO_SUMMARY_KEY, &who_summary) != 0)
+		who_summary = NULL;
+	menu_add(m, ITEM_PAGE, MENU_WHO_NAME,
+		who_summary && who_summary[0] ? who_summary : MENU_WHO_SUMMARY_DEFAULT, MENU_WHO_SLUG);
+	free(who_summary);
+	menu_add(m, ITEM_LOGOFF, MENU_LOGOFF_NAME, NULL, NULL);
+	return &m->base;
+}

@@ -1,0 +1,445 @@
+/*
+ * term.c: terminal setup and fallback, curses modes, key definitions, signals, key input.
+ *
+ * bbsd gives us TERM from the client's pty request, so it can be anything. initscr() exits
+ * the process on an unknown type, so each candidate is checked with setupterm() first and
+ * curses is started with newterm(): TERM, then xterm-256color, then vt100. A known type that
+ * cannot address the cursor ("dumb", hardcopy) gets no full-screen UI.
+ *
+ * Signals: SIGHUP/SIGTERM/SIGINT end the session at once, whatever we are doing (even a write
+ * blocked on a stalled link): the handler restores the saved tty modes, puts the screen back
+ * (not after a hangup: the terminal is gone) and leaves with _exit(), using only
+ * async-signal-safe calls. Nothing is lost by that: the store commits in transactions.
+ *
+ * SIGWINCH is ours, not curses': it is blocked except while we wait for input in ppoll(), so
+ * a resize that arrives while we draw is seen the moment we wait (curses' own handler only
+ * looks at its flag before drawing and after an interrupted read, and misses a resize that
+ * lands in between). We then ask the pty for its size and call resizeterm().
+ *
+ * Input: curses reads in nodelay mode (it decodes key sequences, waiting ESCDELAY for the rest
+ * of one); when it has nothing, we wait in ppoll() without a timeout. UTF-8 is assembled here
+ * from single bytes, so a character split across two reads is kept, not dropped.
+ *
+ * Must never: call initscr(), poll with a timeout, or pass key bytes on unchecked.
+ */
+#include "ui/ui.h"
+
+#include "common/common.h"
+#include "text/text.h"
+
+#include <term.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* Terminal type names are looked up as file names in the terminfo database: accept only a
+ * short name of safe characters (no '/', no "..", nothing a client could use as a path). */
+#define TERM_NAME_MAX 64
+
+/* How long curses waits after ESC for the rest of a sequence. Short so that Esc feels
+ * immediate; an SSH client sends a whole key sequence in one packet. */
+#define TERM_ESCDELAY_MS 25
+
+/* Bounds on the size we lay out for: a hostile client may claim any window size, and curses
+ * allocates rows x cols cells. A bigger window just shows the portal at this size. */
+#define TERM_MAX_ROWS 500
+#define TERM_MAX_COLS 1000
+
+static SCREEN *term_screen;
+static bool term_cursor_hidden;
+static bool term_colors;
+static int term_heading = A_BOLD;
+
+static volatile sig_atomic_t term_winch;    /* a SIGWINCH arrived since we last looked */
+static sigset_t term_wait_mask;             /* the signal mask while waiting in ppoll */
+static struct termios term_saved_tio;       /* modes before curses, for the signal path */
+static bool term_have_tio;
+static char term_reset[256];                /* precomputed: attributes off, leave ca mode */
+static size_t term_reset_len;
+
+/* A UTF-8 character being assembled from the bytes curses hands us. */
+static unsigned char term_mb[4];
+static size_t term_mb_len, term_mb_need;
+
+/* Both forms of the cursor and editing keys: many clients (paramiko, some PuTTY settings)
+ * send CSI sequences while the terminfo entry in keypad mode expects SS3, or the reverse. */
+static const struct {
+	const char *seq;
+	int key;
+} term_extra_keys[] = {
+	{ "\033[A", KEY_UP }, { "\033OA", KEY_UP },
+	{ "\033[B", KEY_DOWN }, { "\033OB", KEY_DOWN },
+	{ "\033[C", KEY_RIGHT }, { "\033OC", KEY_RIGHT },
+	{ "\033[D", KEY_LEFT }, { "\033OD", KEY_LEFT },
+	{ "\033[H", KEY_HOME }, { "\033OH", KEY_HOME }, { "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME },
+	{ "\033[F", KEY_END }, { "\033OF", KEY_END }, { "\033[4~", KEY_END }, { "\033[8~", KEY_END },
+	{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
+	{ "\033[2~", KEY_IC }, { "\033[3~", KEY_DC },
+};
+
+static void term_on_signal(int sig)
+{
+	if (term_have_tio)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &term_saved_tio);
+	/* After a hangup the terminal is gone; after SIGTERM put the screen back. */
+	if (sig != SIGHUP && term_reset_len > 0) {
+		ssize_t r = write(STDOUT_FILENO, term_reset, term_reset_len);
+		(void)r;
+	}
+	_exit(128 + sig);
+}
+
+static void term_on_winch(int sig)
+{
+	(void)sig;
+	term_winch = 1;
+}
+
+/* Installs our handlers. Called before newterm (so that curses, which only takes signals
+ * that are at their default, leaves them alone) and again after it, to be sure. */
+static void term_install_signals(void)
+{
+	static const int ends[] = { SIGHUP, SIGTERM, SIGINT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = term_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		sigaddset(&sa.sa_mask, ends[i]);
+	sigaddset(&sa.sa_mask, SIGWINCH);
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		if (sigaction(ends[i], &sa, NULL) != 0)
+			log_warn("sigaction(%d) failed", ends[i]);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = term_on_winch;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: ppoll must come back when the window changes. */
+	if (sigaction(SIGWINCH, &sa, NULL) != 0)
+		log_warn("sigaction(SIGWINCH) failed");
+}
+
+/* Blocks SIGWINCH except inside ppoll (see the comment at the top). */
+static void term_block_winch(void)
+{
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	if (sigprocmask(SIG_BLOCK, &block, &old) != 0)
+		log_warn("sigprocmask failed");
+	term_wait_mask = old;
+	sigdelset(&term_wait_mask, SIGWINCH);
+}
+
+static bool term_name_ok(const char *name)
+{
+	size_t n = 0;
+
+	if (!name)
+		return false;
+	for (; name[n]; n++) {
+		char c = name[n];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			c == '-' || c == '_' || c == '.' || c == '+';
+		if (!ok || n >= TERM_NAME_MAX)
+			return false;
+	}
+	return n > 0 && name[0] != '.';
+}
+
+enum term_probe { PROBE_UNKNOWN, PROBE_DUMB, PROBE_OK };
+
+/* Looks name up without starting curses (setupterm with an error pointer never exits). */
+static enum term_probe term_probe(const char *name)
+{
+	int err = 0;
+
+	if (!term_name_ok(name))
+		return PROBE_UNKNOWN;
+	if (setupterm(name, STDOUT_FILENO, &err) != OK)
+		return PROBE_UNKNOWN;
+	const char *cup = tigetstr("cup");
+	bool addressable = cup != NULL && cup != (char *)-1 && tigetflag("hc") <= 0;
+	/* "gn" marks placeholder entries such as "unknown": as good as no entry at all. */
+	bool generic = tigetflag("gn") > 0;
+	del_curterm(cur_term);
+	if (generic)
+		return PROBE_UNKNOWN;
+	return addressable ? PROBE_OK : PROBE_DUMB;
+}
+
+/* Appends terminfo capability name to buf[*len], without "$<..>" padding. */
+static void term_add_reset_cap(const char *name, char *buf, size_t size, size_t *len)
+{
+	const char *s = tigetstr(name);
+
+	if (!s || s == (char *)-1)
+		return;
+	for (; *s && *len < size - 1; s++) {
+		if (s[0] == '$' && s[1] == '<') {
+			const char *end = strchr(s, '>');
+			if (end) {
+				s = end;
+				continue;
+			}
+		}
+		buf[(*len)++] = *s;
+	}
+}
+
+/* What the signal handler writes to put the terminal back, computed while it is safe to ask
+ * terminfo. The length is published last, so the handler never sees a half-built string. */
+static void term_make_reset(void)
+{
+	size_t len = 0;
+
+	term_reset_len = 0;
+	term_add_reset_cap("sgr0", term_reset, sizeof term_reset, &len);
+	term_add_reset_cap("cnorm", term_reset, sizeof term_reset, &len);
+	term_add_reset_cap("rmkx", term_reset, sizeof term_reset, &len);
+	term_add_reset_cap("rmcup", term_reset, sizeof term_reset, &len);
+	if (len + 2 < sizeof term_reset) {
+		term_reset[len++] = '\r';
+		term_reset[len++] = '\n';
+	}
+	term_reset_len = len;
+}
+
+static void term_set_modes(void)
+{
+	/* raw rather than cbreak: ^C, ^Z, ^S and ^Q are keys, never signals or flow control. */
+	if (raw() != OK || noecho() != OK)
+		log_warn("cannot set terminal modes");
+	/* nonl lets curses move with CR (fewer bytes); Enter may then come as CR or LF. */
+	(void)nonl();
+	(void)intrflush(stdscr, FALSE);
+	(void)keypad(stdscr, TRUE);
+	(void)meta(stdscr, TRUE);
+	(void)set_escdelay(TERM_ESCDELAY_MS);
+
+	term_cursor_hidden = curs_set(0) != ERR;
+	/* With the cursor hidden, curses need not move it after each update: fewer bytes. */
+	if (term_cursor_hidden)
+		(void)leaveok(stdscr, TRUE);
+
+	for (size_t i = 0; i < sizeof term_extra_keys / sizeof term_extra_keys[0]; i++)
+		if (define_key(term_extra_keys[i].seq, term_extra_keys[i].key) != OK)
+			log_debug("define_key %zu failed", i);
+
+	if (has_colors() && start_color() == OK) {
+		short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
+		if (init_pair(1, COLOR_CYAN, bg) == OK) {
+			term_colors = true;
+			term_heading = A_BOLD | COLOR_PAIR(1);
+		}
+	}
+
+	/* curses never blocks in a read: we wait in ppoll (see ui_term_getkey). */
+	(void)nodelay(stdscr, TRUE);
+	term_make_reset();
+}
+
+/* Lays out for the pty's size, within bounds. Returns true if the size changed. */
+static bool term_apply_size(void)
+{
+	struct winsize ws;
+	int rows, cols;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0) {
+		/* No size from the pty: keep what curses has, but within bounds. */
+		rows = LINES;
+		cols = COLS;
+	} else {
+		rows = ws.ws_row;
+		cols = ws.ws_col;
+	}
+	if (rows > TERM_MAX_ROWS)
+		rows = TERM_MAX_ROWS;
+	if (cols > TERM_MAX_COLS)
+		cols = TERM_MAX_COLS;
+	if (rows < 1)
+		rows = 1;
+	if (cols < 1)
+		cols = 1;
+	if (rows == LINES && cols == COLS)
+		return false;
+	if (resizeterm(rows, cols) != OK)
+		log_warn("resizeterm(%d, %d) failed", rows, cols);
+	return true;
+}
+
+enum ui_term_result ui_term_open(const char **used_term)
+{
+	const char *env = getenv("TERM");
+	const char *candidates[] = { env, "xterm-256color", "vt100" };
+	const char *chosen = NULL;
+
+	*used_term = NULL;
+	if (env && strcmp(env, "dumb") == 0)
+		return UI_TERM_DUMB;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return UI_TERM_FAIL;
+
+	if (tcgetattr(STDIN_FILENO, &term_saved_tio) == 0)
+		term_have_tio = true;
+	/* Before newterm, so that curses leaves these signals to us. */
+	term_install_signals();
+
+	for (size_t i = 0; i < sizeof candidates / sizeof candidates[0] && !chosen; i++) {
+		if (!candidates[i] || !candidates[i][0])
+			continue;
+		switch (term_probe(candidates[i])) {
+		case PROBE_OK:
+			term_screen = newterm(candidates[i], stdout, stdin);
+			if (term_screen)
+				chosen = candidates[i];
+			break;
+		case PROBE_DUMB:
+			if (i == 0)
+				return UI_TERM_DUMB; /* a real terminal type, just not a screen */
+			break;
+		case PROBE_UNKNOWN:
+			break;
+		}
+	}
+	if (!chosen)
+		return UI_TERM_FAIL;
+
+	(void)set_term(term_screen);
+	term_install_signals();
+	term_block_winch();
+	term_set_modes();
+	(void)term_apply_size();
+	*used_term = chosen;
+	return UI_TERM_OK;
+}
+
+void ui_term_close(void)
+{
+	if (!term_screen)
+		return;
+	(void)endwin();
+	delscreen(term_screen);
+	term_screen = NULL;
+}
+
+/* Normalises a key code from curses (not a UTF-8 byte) to a UI key. */
+static int term_fn_key(int ch)
+{
+	switch (ch) {
+	case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
+	case KEY_ENTER: return UI_KEY_ENTER;
+	default: return UI_FN(ch);
+	}
+}
+
+/* Feeds one input byte; returns a key, or 0 while a UTF-8 character is incomplete or was
+ * malformed (malformed input is dropped: it cannot be a key). */
+static int term_byte(int byte)
+{
+	if (term_mb_len > 0 && (byte & 0xC0) != 0x80) {
+		/* The character was cut short: drop it and read this byte afresh. */
+		term_mb_len = 0;
+	}
+	if (term_mb_len == 0) {
+		if (byte < 0x80) {
+			if (byte == '\r' || byte == '\n')
+				return UI_KEY_ENTER;
+			if (byte == 8 || byte == 127)
+				return UI_KEY_BACKSPACE;
+			return byte; /* 0 (NUL) is no key */
+		}
+		if (byte >= 0xC2 && byte <= 0xDF)
+			term_mb_need = 2;
+		else if (byte >= 0xE0 && byte <= 0xEF)
+			term_mb_need = 3;
+		else if (byte >= 0xF0 && byte <= 0xF4)
+			term_mb_need = 4;
+		else
+			return 0; /* a stray continuation byte or an invalid lead */
+	}
+	term_mb[term_mb_len++] = (unsigned char)byte;
+	if (term_mb_len < term_mb_need)
+		return 0;
+	term_mb_len = 0;
+
+	uint32_t cp = 0;
+	/* text_utf8_valid rejects overlongs and surrogates that the lead byte let through. */
+	if (!text_utf8_valid((const char *)term_mb, term_mb_need))
+		return 0;
+	(void)text_utf8_decode((const char *)term_mb, term_mb_need, &cp);
+	return (int)cp;
+}
+
+int ui_term_getkey(void)
+{
+	int idle = 0; /* times ppoll said "readable" but curses found nothing */
+
+	for (;;) {
+		if (term_winch) {
+			term_winch = 0;
+			if (term_apply_size())
+				return UI_KEY_RESIZE;
+		}
+
+		int ch = wgetch(stdscr);
+		if (ch != ERR) {
+			if (ch == KEY_RESIZE)
+				continue; /* resizeterm's own notice: we report the resize ourselves */
+			if (ch >= KEY_MIN) {
+				term_mb_len = 0;
+				return term_fn_key(ch);
+			}
+			int key = term_byte(ch & 0xFF);
+			if (key != 0)
+				return key;
+			idle = 0;
+			continue;
+		}
+		/* A live terminal cannot stay readable with nothing to read; never spin. */
+		if (idle > 100)
+			return UI_KEY_HANGUP;
+
+		/* Nothing buffered: wait for input or a resize, with SIGWINCH unblocked only
+		 * inside ppoll, so none can slip in between the check above and the wait. */
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		int r = ppoll(&p, 1, NULL, &term_wait_mask);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return UI_KEY_HANGUP;
+		}
+		if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+			return UI_KEY_HANGUP; /* the pty's other side has gone */
+		if (r > 0)
+			idle++;
+	}
+}
+
+int ui_term_hangup_status(void)
+{
+	return 1;
+}
+
+bool ui_term_cursor_hidden(void)
+{
+	return term_cursor_hidden;
+}
+
+bool ui_term_has_colors(void)
+{
+	return term_colors;
+}
+
+int ui_term_heading_attr(void)
+{
+	return term_heading;
+}
