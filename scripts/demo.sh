@@ -44,5 +44,8 @@ echo "Log in as the sysop with:"
 echo "  ssh -p $PORT sysop@localhost"
 echo "  one-time ${pwline}   (a new one is made each time this script starts)"
 echo
-echo "Serving on 127.0.0.1:$PORT; Ctrl-C stops."
-exec "$BUILD/bbsd/bbsd" -d "$DATA" -l 127.0.0.1 -p "$PORT" -D
+# Loopback only: IPv4, and IPv6 when the machine has it ("localhost" may mean either).
+listen=(-l 127.0.0.1)
+if [ -s /proc/net/if_inet6 ]; then listen+=(-l ::1); fi
+echo "Serving on localhost port $PORT; Ctrl-C stops."
+exec "$BUILD/bbsd/bbsd" -d "$DATA" "${listen[@]}" -p "$PORT" -D
