@@ -23,6 +23,58 @@
 
 #define BBSD_MAX_LISTEN 8
 
+/*
+ * Pre-authentication limits (limits.c), the OpenSSH model: MaxStartups-style random early
+ * drop of unauthenticated connections, a per-source limit of unauthenticated connections, and
+ * per-source penalties accrued from how session processes ended. A source is an IPv4 address
+ * or an IPv6 /64. Pure logic: the listener feeds it and acts on its verdicts.
+ */
+struct limits_config {
+	int startups_begin;     /* unauthenticated connections before random drops start */
+	int startups_rate;      /* percent dropped at startups_begin, rising to 100 ... */
+	int startups_full;      /* ... at startups_full */
+	int per_source;         /* unauthenticated connections per source; 0 = no limit */
+	bool penalties;         /* per-source penalties on */
+	int penalty_authfail;   /* seconds added when a connection failed to authenticate */
+	int penalty_noauth;     /* ... left without trying */
+	int penalty_grace;      /* ... ran out of login grace time */
+	int penalty_crash;      /* ... made its session process crash */
+	int penalty_min;        /* accrued seconds before a source is refused */
+	int penalty_max;        /* cap on accrued seconds */
+	int max_sources;        /* sources remembered at most (oldest forgotten first) */
+};
+/* Fills in the defaults: startups 30:30:100, 5 per source (so that one flooding source never
+ * starts the random drops that would hit everyone), and OpenSSH's penalties 5/1/10/90 s,
+ * min 15 s, max 600 s, 65536 sources. */
+void limits_config_defaults(struct limits_config *lc);
+/* Parses "begin:rate:full" (or a single number N meaning N:100:N). 0 or BBS_ERR_INVALID. */
+int limits_parse_startups(const char *s, struct limits_config *lc);
+
+struct source_key {
+	unsigned char b[17];   /* family byte + address prefix */
+};
+void source_key_from(const struct sockaddr_storage *ss, struct source_key *key);
+
+enum limits_verdict {
+	LIMITS_ACCEPT = 0,
+	LIMITS_DROP_STARTUPS,  /* too many unauthenticated connections overall */
+	LIMITS_DROP_SOURCE,    /* too many unauthenticated connections from this source */
+	LIMITS_DROP_PENALTY,   /* this source is serving a penalty */
+};
+enum limits_event { LIMITS_EV_AUTHFAIL, LIMITS_EV_NOAUTH, LIMITS_EV_GRACE, LIMITS_EV_CRASH };
+
+struct limits;
+struct limits *limits_create(const struct limits_config *lc);
+void limits_destroy(struct limits *l);
+/* Decides on a new connection. unauth_total / unauth_source: unauthenticated connections now
+ * (overall and from this source); rnd: a random number in [0, 100). */
+enum limits_verdict limits_check(struct limits *l, const struct source_key *key, int64_t now,
+	int unauth_total, int unauth_source, unsigned rnd);
+/* Records how a connection from key ended. */
+void limits_penalize(struct limits *l, const struct source_key *key, enum limits_event ev,
+	int64_t now);
+const char *limits_verdict_name(enum limits_verdict v);
+
 struct bbsd_config {
 	const char *dir;                  /* data directory: portal.db, host keys, bbsd.port */
 	const char *listen[BBSD_MAX_LISTEN];
@@ -33,6 +85,7 @@ struct bbsd_config {
 	int grace_seconds;                /* time allowed from accept to authenticated */
 	int max_auth_tries;               /* failed attempts per connection */
 	int max_sessions;                 /* session processes at once; more are refused at accept */
+	struct limits_config limits;      /* pre-authentication limits and penalties */
 };
 
 /* Binds, listens and serves until SIGTERM/SIGINT. Returns the process exit status. */
@@ -41,17 +94,18 @@ int listener_run(const struct bbsd_config *cfg);
 /* The listener's libssh bind object with the host keys loaded (NULL on error, logged). */
 ssh_bind session_bind_create(const struct bbsd_config *cfg);
 /* Runs one connection in a freshly forked process (the socket is fd). Never returns. */
-void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, const char *peer)
+/* notify: write end of the pipe to the listener: one byte is written on authentication. */
+void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, const char *peer)
 	__attribute__((noreturn));
 
-/* Exit statuses of a session process; the listener reads them (penalties come later). */
+/* Exit statuses of a session process; the listener turns them into per-source penalties.
+ * Ended by SIGALRM: the login grace time ran out. */
 enum session_exit {
 	SESSION_EXIT_OK = 0,          /* the member logged off or the link closed after login */
 	SESSION_EXIT_AUTH_FAILED = 3, /* never authenticated */
 	SESSION_EXIT_ERROR = 4,       /* key exchange or protocol error */
+	SESSION_EXIT_NOAUTH = 5,      /* left without trying to authenticate */
 };
-
-#endif
 
 /* ---- inside a session process (session.c and relay.c) ---- */
 struct store;
@@ -72,6 +126,7 @@ struct conn {
 	char handle[BBS_HANDLE_MAX + 1];      /* the authenticated member, "" before */
 	int auth_failures;
 	bool authenticated;
+	int notify;                           /* pipe to the listener, -1 once told */
 
 	/* the channel's requests */
 	char term[64];
@@ -102,3 +157,5 @@ int relay_start(struct conn *c);
 bool relay_step(struct conn *c);
 /* Ends the UI (if any), sends the exit status, closes the channel. Returns the status. */
 int relay_finish(struct conn *c);
+
+#endif

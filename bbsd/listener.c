@@ -9,6 +9,7 @@
  */
 #include "bbsd/bbsd.h"
 #include "common/common.h"
+#include "keys/keys.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -124,77 +125,225 @@ static void peer_name(const struct sockaddr_storage *ss, char *out, size_t outsi
 		bbs_strlcpy(out, "?", outsize);
 }
 
+/* One session process, as the listener sees it. */
+struct child {
+	pid_t pid;
+	struct source_key key;
+	int notify;          /* read end of its notify pipe: one byte = authenticated; -1 after */
+	bool authenticated;
+};
+
 struct children {
-	pid_t *pids;
+	struct child *v;
 	size_t n, cap;
 };
 
-static void children_add(struct children *c, pid_t pid)
+static void children_add(struct children *c, const struct child *k)
 {
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 64;
-		c->pids = xrealloc(c->pids, c->cap * sizeof *c->pids);
+		c->v = xrealloc(c->v, c->cap * sizeof *c->v);
 	}
-	c->pids[c->n++] = pid;
+	c->v[c->n++] = *k;
 }
 
-static void children_remove(struct children *c, pid_t pid)
+static struct child *children_find(struct children *c, pid_t pid)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		if (c->pids[i] == pid) {
-			c->pids[i] = c->pids[--c->n];
-			return;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].pid == pid)
+			return &c->v[i];
+	return NULL;
+}
+
+static void children_remove(struct children *c, struct child *k)
+{
+	if (k->notify >= 0)
+		close(k->notify);
+	*k = c->v[--c->n];
+}
+
+/* How a session process ended, as a penalty event; false when it earns none. */
+static bool exit_event(int status, enum limits_event *ev)
+{
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		if (sig == SIGALRM) {
+			*ev = LIMITS_EV_GRACE;
+			return true;
 		}
+		if (sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
+			*ev = LIMITS_EV_CRASH;
+			return true;
+		}
+		return false;
+	}
+	if (!WIFEXITED(status))
+		return false;
+	switch (WEXITSTATUS(status)) {
+	case SESSION_EXIT_AUTH_FAILED: *ev = LIMITS_EV_AUTHFAIL; return true;
+	case SESSION_EXIT_NOAUTH:
+	case SESSION_EXIT_ERROR: *ev = LIMITS_EV_NOAUTH; return true;
+	default: return false;
 	}
 }
 
-static void reap(struct children *c)
+static void reap(struct children *c, struct limits *lim)
 {
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		children_remove(c, pid);
+		struct child *k = children_find(c, pid);
+		enum limits_event ev;
+		if (k && exit_event(status, &ev))
+			limits_penalize(lim, &k->key, ev, bbs_now());
 		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
 			log_info("session %ld: login grace time exceeded", (long)pid);
 		else if (WIFSIGNALED(status))
 			log_warn("session %ld ended by signal %d", (long)pid, WTERMSIG(status));
+		if (k)
+			children_remove(c, k);
 	}
 }
 
-static void child_start(const struct bbsd_config *cfg, ssh_bind b, int fd, const char *peer,
-	const struct pollfd *pfds, size_t npfds)
+/* Reads the notify pipes that poll() flagged. */
+static void read_notify(struct children *c, const struct pollfd *p, size_t np)
 {
-	/* The session process must not hold the listener's sockets or its signal pipe. */
+	for (size_t i = 0; i < np; i++) {
+		if (!p[i].revents)
+			continue;
+		for (size_t j = 0; j < c->n; j++) {
+			struct child *k = &c->v[j];
+			if (k->notify != p[i].fd)
+				continue;
+			char b;
+			ssize_t r = read(k->notify, &b, 1);
+			if (r == 1)
+				k->authenticated = true;
+			if (r == 1 || r == 0 || (errno != EAGAIN && errno != EINTR)) {
+				/* Authenticated, or gone (its exit is reaped separately). */
+				close(k->notify);
+				k->notify = -1;
+			}
+			break;
+		}
+	}
+}
+
+static void count_unauth(const struct children *c, const struct source_key *key, int *total,
+	int *from_source)
+{
+	*total = *from_source = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->v[i].authenticated)
+			continue;
+		(*total)++;
+		if (memcmp(&c->v[i].key, key, sizeof *key) == 0)
+			(*from_source)++;
+	}
+}
+
+static void child_start(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify,
+	const char *peer, const struct pollfd *pfds, size_t npfds, struct children *kids)
+{
+	/* The session process must not hold the listener's sockets, its signal pipe or other
+	 * sessions' notify pipes. */
 	for (size_t i = 0; i < npfds; i++)
 		close(pfds[i].fd);
+	for (size_t i = 0; i < kids->n; i++)
+		if (kids->v[i].notify >= 0)
+			close(kids->v[i].notify);
+	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	struct sigaction sa = { .sa_handler = SIG_DFL };
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	session_run(cfg, b, fd, peer);
+	session_run(cfg, b, fd, notify, peer);
+}
+
+/* Accepts one connection on lfd and starts its session process, unless a limit says no. */
+static void accept_one(const struct bbsd_config *cfg, ssh_bind b, int lfd, struct limits *lim,
+	struct children *kids, const struct pollfd *pfds, size_t npfds)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			log_warn("accept: %m");
+		return;
+	}
+	char peer[INET6_ADDRSTRLEN + 16];
+	peer_name(&ss, peer, sizeof peer);
+	if (kids->n >= (size_t)cfg->max_sessions) {
+		log_warn("refused %s: %zu sessions already", peer, kids->n);
+		close(fd);
+		return;
+	}
+	struct child k = { .notify = -1 };
+	int total, from_source;
+	source_key_from(&ss, &k.key);
+	count_unauth(kids, &k.key, &total, &from_source);
+	enum limits_verdict v = limits_check(lim, &k.key, bbs_now(), total, from_source,
+		keys_random_uniform(100));
+	if (v != LIMITS_ACCEPT) {
+		log_info("refused %s: %s", peer, limits_verdict_name(v));
+		close(fd);
+		return;
+	}
+	int one = 1;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+		log_warn("TCP_NODELAY: %m");
+	int np[2];
+	if (pipe2(np, O_CLOEXEC) != 0) {
+		log_error("pipe: %m");
+		close(fd);
+		return;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_error("fork: %m");
+		close(np[0]);
+		close(np[1]);
+		close(fd);
+		return;
+	}
+	if (pid == 0) {
+		close(np[0]);
+		child_start(cfg, b, fd, np[1], peer, pfds, npfds, kids);
+	}
+	close(np[1]);
+	close(fd);
+	if (fcntl(np[0], F_SETFL, O_NONBLOCK) != 0)
+		log_warn("notify pipe: %m");
+	k.pid = pid;
+	k.notify = np[0];
+	children_add(kids, &k);
 }
 
 int listener_run(const struct bbsd_config *cfg)
 {
-	struct pollfd pfds[BBSD_MAX_LISTEN + 1];
+	struct pollfd lfds[BBSD_MAX_LISTEN + 1];
 	size_t nlisten = 0;
 	int port = cfg->port;
 	struct children kids = { 0 };
+	struct pollfd *pfds = NULL;
+	size_t pcap = 0;
 
 	ssh_bind b = session_bind_create(cfg);
 	if (!b)
 		bbs_fatal("cannot load the host keys from %s", cfg->dir);
+	struct limits *lim = limits_create(&cfg->limits);
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		bbs_fatal("pipe: %m");
 	for (size_t i = 0; i < cfg->nlisten; i++) {
 		int fd = bind_one(cfg->listen[i], &port);
 		if (fd < 0)
 			bbs_fatal("cannot listen on %s", cfg->listen[i]);
-		pfds[nlisten++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		lfds[nlisten++] = (struct pollfd){ .fd = fd, .events = POLLIN };
 	}
-	pfds[nlisten] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
+	lfds[nlisten] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
 
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 	sigemptyset(&sa.sa_mask);
@@ -208,69 +357,56 @@ int listener_run(const struct bbsd_config *cfg)
 		bbs_fatal("cannot write %s/bbsd.port", cfg->dir);
 
 	while (!stop_requested) {
-		if (poll(pfds, nlisten + 1, -1) < 0) {
+		/* The listening sockets and the signal pipe, then the notify pipes of the session
+		 * processes that have not authenticated yet. */
+		size_t np = nlisten + 1;
+		if (pcap < np + kids.n) {
+			pcap = (np + kids.n) * 2;
+			pfds = xrealloc(pfds, pcap * sizeof *pfds);
+		}
+		memcpy(pfds, lfds, np * sizeof *pfds);
+		for (size_t i = 0; i < kids.n; i++)
+			if (kids.v[i].notify >= 0)
+				pfds[np++] = (struct pollfd){ .fd = kids.v[i].notify, .events = POLLIN };
+		if (poll(pfds, np, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			bbs_fatal("poll: %m");
 		}
+		read_notify(&kids, pfds + nlisten + 1, np - nlisten - 1);
 		if (pfds[nlisten].revents & POLLIN) {
 			char buf[64];
 			while (read(sig_pipe[0], buf, sizeof buf) > 0)
 				;
-			reap(&kids);
+			reap(&kids, lim);
 		}
-		for (size_t i = 0; i < nlisten && !stop_requested; i++) {
-			if (!(pfds[i].revents & POLLIN))
-				continue;
-			struct sockaddr_storage ss;
-			socklen_t len = sizeof ss;
-			int fd = accept4(pfds[i].fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
-			if (fd < 0) {
-				if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-					log_warn("accept: %m");
-				continue;
-			}
-			char peer[INET6_ADDRSTRLEN + 16];
-			peer_name(&ss, peer, sizeof peer);
-			if (kids.n >= (size_t)cfg->max_sessions) {
-				log_warn("refused %s: %zu sessions already", peer, kids.n);
-				close(fd);
-				continue;
-			}
-			int one = 1;
-			if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
-				log_warn("TCP_NODELAY: %m");
-			pid_t pid = fork();
-			if (pid < 0) {
-				log_error("fork: %m");
-				close(fd);
-				continue;
-			}
-			if (pid == 0)
-				child_start(cfg, b, fd, peer, pfds, nlisten + 1);
-			close(fd);
-			children_add(&kids, pid);
-		}
+		for (size_t i = 0; i < nlisten && !stop_requested; i++)
+			if (pfds[i].revents & POLLIN)
+				accept_one(cfg, b, lfds[i].fd, lim, &kids, lfds, nlisten + 1);
 	}
 
 	log_info("stopping: ending %zu sessions", kids.n);
 	for (size_t i = 0; i < nlisten; i++)
-		close(pfds[i].fd);
+		close(lfds[i].fd);
 	for (size_t i = 0; i < kids.n; i++)
-		kill(kids.pids[i], SIGTERM);
+		kill(kids.v[i].pid, SIGTERM);
 	while (kids.n > 0) {
 		int status;
 		pid_t pid = waitpid(-1, &status, 0);
 		if (pid < 0)
 			break;
-		children_remove(&kids, pid);
+		struct child *k = children_find(&kids, pid);
+		if (k)
+			children_remove(&kids, k);
 	}
 	if (cfg->port == 0) {
 		char path[4096];
 		if (bbs_snprintf(path, sizeof path, "%s/bbsd.port", cfg->dir) == 0)
 			unlink(path);
 	}
-	free(kids.pids);
+	free(kids.v);
+	free(pfds);
+	limits_destroy(lim);
 	ssh_bind_free(b);
 	return 0;
 }

@@ -20,12 +20,17 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bbsd -d DIR [-l ADDR]... [-p PORT] [-D] [-U BBS-PATH] [-g SECONDS]\n"
+		"            [-S BEGIN:RATE:FULL] [-s PER-SOURCE] [-N]\n"
 		"  -d DIR      data directory (database, host keys)\n"
 		"  -l ADDR     listen address, IPv4 or IPv6 (repeatable; default 0.0.0.0 and ::)\n"
 		"  -p PORT     TCP port (default 2222; 0 picks a free one and writes DIR/bbsd.port)\n"
 		"  -D          stay in the foreground and log to stderr\n"
 		"  -U PATH     the bbs UI program (default: next to bbsd)\n"
-		"  -g SECONDS  login grace time (default 30)\n");
+		"  -g SECONDS  login grace time (default 30)\n"
+		"  -S B:R:F    unauthenticated connections: random early drop from B (R%%) to F\n"
+		"              (default 30:30:100)\n"
+		"  -s N        unauthenticated connections per source address (default 5; 0 = no limit)\n"
+		"  -N          no per-source penalties for failed or abandoned logins\n");
 }
 
 static bool executable(const char *path)
@@ -74,7 +79,8 @@ int main(int argc, char **argv)
 	const char *ui = NULL;
 	int c;
 
-	while ((c = getopt(argc, argv, "d:l:p:DU:g:h")) != -1) {
+	limits_config_defaults(&cfg.limits);
+	while ((c = getopt(argc, argv, "d:l:p:DU:g:S:s:Nh")) != -1) {
 		switch (c) {
 		case 'd': cfg.dir = optarg; break;
 		case 'l':
@@ -98,6 +104,19 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'S':
+			if (limits_parse_startups(optarg, &cfg.limits) != 0) {
+				fprintf(stderr, "bbsd: -S wants BEGIN:RATE:FULL, e.g. 30:30:100\n");
+				return 2;
+			}
+			break;
+		case 's':
+			if (parse_int(optarg, 0, 100000, &cfg.limits.per_source) != 0) {
+				fprintf(stderr, "bbsd: bad per-source limit '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'N': cfg.limits.penalties = false; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

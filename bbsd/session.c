@@ -53,6 +53,12 @@ static void auth_succeeded(struct conn *c, const struct store_user *u)
 	bbs_strlcpy(c->handle, u->handle, sizeof c->handle);
 	c->authenticated = true;
 	alarm(0);
+	/* Tell the listener: this connection no longer counts as unauthenticated. */
+	if (c->notify >= 0) {
+		(void)!write(c->notify, "a", 1);
+		close(c->notify);
+		c->notify = -1;
+	}
 	if (store_user_touch_login(c->st, u->id) != 0)
 		log_warn("could not record the login time");
 }
@@ -239,9 +245,10 @@ static int key_exchange(ssh_session s, int fd)
 	return rc;
 }
 
-void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, const char *peer)
+void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, const char *peer)
 {
-	struct conn c = { .cfg = cfg, .peer = peer, .master = -1, .cols = 80, .rows = 24 };
+	struct conn c = { .cfg = cfg, .peer = peer, .master = -1, .cols = 80, .rows = 24,
+		.notify = notify };
 	int status = SESSION_EXIT_ERROR;
 
 	/* The grace time covers everything up to a successful login, including key exchange. */
@@ -288,7 +295,8 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, const char *
 	while (!c.shell) {
 		if (ssh_event_dopoll(c.event, -1) == SSH_ERROR || !ssh_is_connected(c.session) ||
 		    c.closing) {
-			status = c.authenticated ? SESSION_EXIT_OK : SESSION_EXIT_AUTH_FAILED;
+			status = c.authenticated ? SESSION_EXIT_OK
+				: c.auth_failures ? SESSION_EXIT_AUTH_FAILED : SESSION_EXIT_NOAUTH;
 			goto out;
 		}
 	}
