@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -242,6 +244,37 @@ static void count_unauth(const struct children *c, const struct source_key *key,
 	}
 }
 
+/* TCP_NODELAY: libssh sets it only for clients, and without it every echoed key waits for
+ * Nagle and a delayed ACK (~40 ms). Keepalive probes find links that died silently (a phone
+ * that lost coverage) after about two minutes, so their processes do not linger. */
+static void set_socket_options(int fd)
+{
+	int one = 1, idle = 60, intvl = 15, cnt = 4;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) != 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) != 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) != 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) != 0)
+		log_warn("socket options: %m");
+}
+
+/* Limits for a session process (and the UI it starts): no core files (they would hold host
+ * and session keys), few open files, bounded memory (an Argon2id check needs 64 MiB for a
+ * moment). AddressSanitizer reserves terabytes of address space, so no RLIMIT_AS there. */
+static void limit_child(void)
+{
+	struct rlimit core = { 0, 0 }, files = { 64, 64 };
+	if (setrlimit(RLIMIT_CORE, &core) != 0 || setrlimit(RLIMIT_NOFILE, &files) != 0)
+		log_warn("setrlimit: %m");
+#ifndef __SANITIZE_ADDRESS__
+	struct rlimit as = { 512UL << 20, 512UL << 20 };
+	if (setrlimit(RLIMIT_AS, &as) != 0)
+		log_warn("setrlimit: %m");
+#endif
+	/* Not dumpable: other processes of the same user cannot ptrace it or read its memory. */
+	prctl(PR_SET_DUMPABLE, 0);
+}
+
 static void child_start(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify,
 	const char *peer, const struct pollfd *pfds, size_t npfds, struct children *kids)
 {
@@ -259,6 +292,7 @@ static void child_start(const struct bbsd_config *cfg, ssh_bind b, int fd, int n
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	limit_child();
 	session_run(cfg, b, fd, notify, peer);
 }
 
@@ -292,9 +326,7 @@ static void accept_one(const struct bbsd_config *cfg, ssh_bind b, int lfd, struc
 		close(fd);
 		return;
 	}
-	int one = 1;
-	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
-		log_warn("TCP_NODELAY: %m");
+	set_socket_options(fd);
 	int np[2];
 	if (pipe2(np, O_CLOEXEC) != 0) {
 		log_error("pipe: %m");
