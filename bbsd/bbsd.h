@@ -82,6 +82,7 @@ struct bbsd_config {
 	int port;                         /* 0: pick a free port and write DIR/bbsd.port */
 	bool foreground;
 	char ui_path[4096];               /* the bbs program */
+	char cmd_path[4096];              /* the bbscmd program (the command interface) */
 	int grace_seconds;                /* time allowed from accept to authenticated */
 	int max_auth_tries;               /* failed attempts per connection */
 	int max_sessions;                 /* session processes at once; more are refused at accept */
@@ -111,6 +112,7 @@ enum session_exit {
 struct store;
 
 #define RELAY_QUEUE 65536   /* bytes from the client waiting to go into the pty */
+#define RELAY_COMMAND_MAX 4096  /* an exec request's command line (bbscmd's own limit) */
 
 struct conn {
 	const struct bbsd_config *cfg;
@@ -133,20 +135,23 @@ struct conn {
 	int cols, rows;
 	bool pty;
 	bool shell;          /* shell (or exec) asked for: start the UI or explain */
-	bool exec;           /* an exec request rather than a shell */
+	char *command;       /* an exec request's command line (heap), or NULL */
 	bool started;
 	bool closing;        /* the client sent EOF or close, or the link is gone */
 
-	/* the UI on its pty */
+	/* the child: the UI on its pty (in_fd == out_fd == the master), or a command on pipes */
 	pid_t ui_pid;
-	int master;          /* pty master, -1 before the UI starts */
+	int in_fd, out_fd, err_fd;   /* -1 when not open */
+	bool out_open, err_open;     /* output not at end of file yet */
+	bool in_eof;                 /* the client sent EOF */
 	bool ui_done;
 	int ui_status;
 	unsigned char queue[RELAY_QUEUE];  /* client -> pty bytes not written yet */
 	size_t qlen;
 	bool stranded;       /* libssh holds client bytes it will not offer again by itself */
 	bool pulling;        /* pulling those: the data callback must not consume */
-	bool want_pollout;
+	bool watched_out;    /* POLLOUT is registered for in_fd */
+	bool rewatch;        /* the fds to watch changed */
 };
 
 /* relay.c */

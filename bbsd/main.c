@@ -38,8 +38,8 @@ static bool executable(const char *path)
 	return access(path, X_OK) == 0;
 }
 
-/* The UI is installed next to bbsd, or sits in ../ui/ in a build tree. */
-static int find_ui(char *out, size_t outsize)
+/* The programs bbsd starts are installed next to it, or sit in ../DIR/ in a build tree. */
+static int find_program(const char *name, const char *builddir, char *out, size_t outsize)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -50,11 +50,10 @@ static int find_ui(char *out, size_t outsize)
 	if (!slash)
 		return BBS_ERR_NOTFOUND;
 	*slash = '\0';
-	static const char *const rel[] = { "/bbs", "/../ui/bbs", "/../bin/bbs" };
-	for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-		if (bbs_snprintf(out, outsize, "%s%s", self, rel[i]) == 0 && executable(out))
-			return 0;
-	}
+	if ((bbs_snprintf(out, outsize, "%s/%s", self, name) == 0 && executable(out)) ||
+	    (bbs_snprintf(out, outsize, "%s/../%s/%s", self, builddir, name) == 0 && executable(out)) ||
+	    (bbs_snprintf(out, outsize, "%s/../bin/%s", self, name) == 0 && executable(out)))
+		return 0;
 	return BBS_ERR_NOTFOUND;
 }
 
@@ -134,9 +133,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bbsd: UI program '%s' is not executable\n", ui);
 			return 2;
 		}
-	} else if (find_ui(cfg.ui_path, sizeof cfg.ui_path) != 0) {
+	} else if (find_program("bbs", "ui", cfg.ui_path, sizeof cfg.ui_path) != 0) {
 		fprintf(stderr, "bbsd: cannot find the bbs program next to bbsd; use -U PATH\n");
 		return 2;
+	}
+	if (find_program("bbscmd", "cmd", cfg.cmd_path, sizeof cfg.cmd_path) != 0) {
+		fprintf(stderr, "bbsd: warning: no bbscmd next to bbsd: commands will be refused\n");
+		cfg.cmd_path[0] = '\0';
 	}
 	if (geteuid() == 0)
 		fprintf(stderr, "bbsd: warning: running as root; a privilege drop comes with hardening\n");

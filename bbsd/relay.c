@@ -63,12 +63,18 @@ static void set_term(struct conn *c, const char *term)
 
 static void queue_flush(struct conn *c)
 {
-	while (c->qlen > 0 && c->master >= 0) {
-		ssize_t n = write(c->master, c->queue, c->qlen);
+	while (c->qlen > 0 && c->in_fd >= 0) {
+		ssize_t n = write(c->in_fd, c->queue, c->qlen);
 		if (n <= 0) {
 			if (n < 0 && errno == EINTR)
 				continue;
-			return; /* EAGAIN: the pty is full; EIO: the UI is gone (seen on read) */
+			if (n < 0 && errno == EPIPE && c->out_fd != c->in_fd) {
+				/* The command stopped reading its input: drop the rest. */
+				c->qlen = 0;
+				close(c->in_fd);
+				c->in_fd = -1;
+			}
+			return; /* EAGAIN: full; EIO on a pty: the UI is gone (seen on read) */
 		}
 		memmove(c->queue, c->queue + n, c->qlen - (size_t)n);
 		c->qlen -= (size_t)n;
@@ -94,8 +100,10 @@ static int on_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int 
 
 static void on_eof(ssh_session s, ssh_channel ch, void *ud)
 {
-	/* The client will send no more input. The UI keeps running until it ends or the
-	 * channel is closed. */
+	/* The client will send no more input. A command sees the end of its input once the
+	 * queue is written; the UI keeps running until it ends or the channel is closed. */
+	struct conn *c = ud;
+	c->in_eof = true;
 }
 
 static void on_close(ssh_session s, ssh_channel ch, void *ud)
@@ -125,10 +133,10 @@ static int on_window_change(ssh_session s, ssh_channel ch, int cols, int rows, i
 	clamp_size(&cols, &rows);
 	c->cols = cols;
 	c->rows = rows;
-	if (c->master >= 0) {
+	if (c->pty && c->in_fd >= 0) {
 		struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
 		/* The kernel sends SIGWINCH to the UI, which redraws. */
-		if (ioctl(c->master, TIOCSWINSZ, &ws) != 0)
+		if (ioctl(c->in_fd, TIOCSWINSZ, &ws) != 0)
 			log_warn("TIOCSWINSZ: %m");
 	}
 	return 0;
@@ -146,10 +154,11 @@ static int on_shell_request(ssh_session s, ssh_channel ch, void *ud)
 static int on_exec_request(ssh_session s, ssh_channel ch, const char *command, void *ud)
 {
 	struct conn *c = ud;
-	if (c->shell)
+	/* bbscmd explains a line that is too long; anything far beyond is refused here. */
+	if (c->shell || !command || strlen(command) > 2 * RELAY_COMMAND_MAX)
 		return -1;
 	c->shell = true;
-	c->exec = true;
+	c->command = xstrdup(command);
 	return 0;
 }
 
@@ -169,109 +178,221 @@ void relay_channel_callbacks(struct conn *c)
 	ssh_set_channel_callbacks(c->channel, &c->chan_cb);
 }
 
-static void write_all(struct conn *c, const char *s, size_t len)
-{
-	if (ssh_channel_write(c->channel, s, (uint32_t)len) == SSH_ERROR)
-		c->closing = true;
-}
 
-/* In the forked child: becomes the UI. Never returns. */
-static void exec_ui(struct conn *c, int slave)
+/* In a forked child: signals back to default, other fds closed, dies with its parent. */
+static void child_reset(pid_t parent)
 {
-	pid_t parent = getppid();
-	if (login_tty(slave) != 0)
-		_exit(127);
-	/* If the session process dies, the UI goes too (the pty hangup also does this). */
+	/* If the session process dies, the child goes too (a pty hangup also does this). */
 	prctl(PR_SET_PDEATHSIG, SIGHUP);
 	if (getppid() != parent)
 		_exit(127);
 	close_range(3, ~0U, 0);
-
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
+}
 
+/* execve()s path with a clean environment: TERM (when there is a pty), HOME, a UTF-8 locale,
+ * a plain PATH, and sanitizer settings if bbsd has them. Never returns. */
+static void exec_clean(struct conn *c, const char *path, char **argv)
+{
 	char term[80], home[4200];
+	size_t ne = 0;
+	char *envp[8];
 	if (bbs_snprintf(term, sizeof term, "TERM=%s", c->term) != 0 ||
 	    bbs_snprintf(home, sizeof home, "HOME=%s", c->cfg->dir) != 0)
 		_exit(127);
-	char *envp[8] = { term, home, "LC_ALL=C.UTF-8", "PATH=/usr/bin:/bin", NULL };
+	if (c->pty)
+		envp[ne++] = term;
+	envp[ne++] = home;
+	envp[ne++] = "LC_ALL=C.UTF-8";
+	envp[ne++] = "PATH=/usr/bin:/bin";
 	/* Sanitizer settings are the only variables passed on from bbsd's own environment, so
 	 * that a sanitizer build of the UI reports the way its tests ask. */
-	size_t ne = 4;
 	for (char **e = environ; *e && ne < 7; e++) {
 		if (strncmp(*e, "ASAN_OPTIONS=", 13) == 0 || strncmp(*e, "LSAN_OPTIONS=", 13) == 0 ||
 		    strncmp(*e, "UBSAN_OPTIONS=", 14) == 0)
 			envp[ne++] = *e;
 	}
-	char *argv[] = { "bbs", "-d", (char *)c->cfg->dir, "--user", c->handle, NULL };
-	execve(c->cfg->ui_path, argv, envp);
-	static const char msg[] = "The portal cannot start its screen right now. Please try later.\r\n";
-	(void)!write(1, msg, sizeof msg - 1);
+	envp[ne] = NULL;
+	execve(path, argv, envp);
+	static const char msg[] = "The portal cannot serve this right now. Please try later.\r\n";
+	(void)!write(c->pty ? 1 : 2, msg, sizeof msg - 1);
 	_exit(127);
 }
 
-static int watch_master(struct conn *c, short events);
-
-static int on_master(socket_t fd, int revents, void *ud)
+static int on_fd(socket_t fd, int revents, void *ud)
 {
 	struct conn *c = ud;
-	if (revents & POLLOUT)
+	if ((revents & POLLOUT) && fd == c->in_fd)
 		queue_flush(c);
-	if (revents & (POLLIN | POLLHUP | POLLERR)) {
-		char buf[16384];
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n > 0) {
-			write_all(c, buf, (size_t)n);
-		} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-			/* EIO on the master: every slave fd is closed, the UI has gone. */
-			c->ui_done = true;
+	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+		return 0;
+	if (fd != c->out_fd && fd != c->err_fd) {
+		/* POLLERR on the command's input: it closed its end. */
+		c->qlen = 0;
+		c->rewatch = true;
+		return 0;
+	}
+	char buf[16384];
+	ssize_t n = read(fd, buf, sizeof buf);
+	if (n > 0) {
+		int w = fd == c->err_fd ? ssh_channel_write_stderr(c->channel, buf, (uint32_t)n)
+			: ssh_channel_write(c->channel, buf, (uint32_t)n);
+		if (w == SSH_ERROR)
+			c->closing = true;
+	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+		/* End of output. On a pty this is EIO on the master: every slave fd is closed, the
+		 * UI has gone. */
+		c->rewatch = true;
+		if (fd == c->err_fd) {
+			c->err_open = false;
+		} else {
+			c->out_open = false;
+			if (c->pty)
+				c->err_open = false;
 		}
+		c->ui_done = !c->out_open && !c->err_open;
 	}
 	return 0;
 }
 
-static int watch_master(struct conn *c, short events)
+/* (Re)registers the child's fds with the event loop for what is wanted now. */
+static int watch(struct conn *c)
 {
-	ssh_event_remove_fd(c->event, c->master);
-	return ssh_event_add_fd(c->event, c->master, events, on_master, c) == SSH_OK ? 0 : BBS_ERR_IO;
+	int fds[3] = { c->in_fd, c->out_fd, c->err_fd };
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			ssh_event_remove_fd(c->event, fds[i]);
+	c->watched_out = c->qlen > 0;
+	c->rewatch = false;
+	int ok = SSH_OK;
+	if (c->pty) {
+		if (c->out_open)
+			ok = ssh_event_add_fd(c->event, c->out_fd,
+				POLLIN | (c->watched_out ? POLLOUT : 0), on_fd, c);
+		return ok == SSH_OK ? 0 : BBS_ERR_IO;
+	}
+	if (c->out_open && ok == SSH_OK)
+		ok = ssh_event_add_fd(c->event, c->out_fd, POLLIN, on_fd, c);
+	if (c->err_open && ok == SSH_OK)
+		ok = ssh_event_add_fd(c->event, c->err_fd, POLLIN, on_fd, c);
+	if (c->in_fd >= 0 && c->watched_out && ok == SSH_OK)
+		ok = ssh_event_add_fd(c->event, c->in_fd, POLLOUT, on_fd, c);
+	return ok == SSH_OK ? 0 : BBS_ERR_IO;
+}
+
+static int nonblocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0 ? 0 : BBS_ERR_IO;
+}
+
+/* The UI on a new pty: openpty -> fork -> login_tty -> execve. */
+static int start_ui(struct conn *c)
+{
+	int master = -1, slave = -1;
+	struct winsize ws = { .ws_row = (unsigned short)c->rows, .ws_col = (unsigned short)c->cols };
+	if (openpty(&master, &slave, NULL, NULL, &ws) != 0) {
+		log_error("openpty: %m");
+		return BBS_ERR_IO;
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_error("fork: %m");
+		close(master);
+		close(slave);
+		return BBS_ERR_IO;
+	}
+	if (pid == 0) {
+		if (login_tty(slave) != 0)
+			_exit(127);
+		child_reset(parent);
+		char *argv[] = { "bbs", "-d", (char *)c->cfg->dir, "--user", c->handle, NULL };
+		exec_clean(c, c->cfg->ui_path, argv);
+	}
+	close(slave);
+	c->ui_pid = pid;
+	c->in_fd = c->out_fd = master;
+	c->out_open = true;
+	return nonblocking(master) == 0 && fcntl(master, F_SETFD, FD_CLOEXEC) == 0 ? 0 : BBS_ERR_IO;
+}
+
+/* A command of the command interface, with pipes for stdin, stdout and stderr. */
+static int start_command(struct conn *c)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+		log_error("pipe: %m");
+		for (int i = 0; i < 2; i++) {
+			if (in[i] >= 0) close(in[i]);
+			if (out[i] >= 0) close(out[i]);
+			if (err[i] >= 0) close(err[i]);
+		}
+		return BBS_ERR_IO;
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0 || setsid() < 0)
+			_exit(127);
+		child_reset(parent);
+		char *argv[] = { "bbscmd", "-d", (char *)c->cfg->dir, "--user", c->handle,
+			"--command", c->command, NULL };
+		exec_clean(c, c->cfg->cmd_path, argv);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	if (pid < 0) {
+		log_error("fork: %m");
+		close(in[1]);
+		close(out[0]);
+		close(err[0]);
+		return BBS_ERR_IO;
+	}
+	c->ui_pid = pid;
+	c->in_fd = in[1];
+	c->out_fd = out[0];
+	c->err_fd = err[0];
+	c->out_open = c->err_open = true;
+	if (nonblocking(c->in_fd) != 0 || nonblocking(c->out_fd) != 0 || nonblocking(c->err_fd) != 0)
+		return BBS_ERR_IO;
+	return 0;
 }
 
 int relay_start(struct conn *c)
 {
-	if (c->exec || !c->pty) {
+	int r;
+	if (c->command && c->cfg->cmd_path[0]) {
+		r = start_command(c);
+	} else if (c->command) {
+		static const char no_cmd[] = "bbs: the command interface is not installed here\r\n";
+		if (ssh_channel_write_stderr(c->channel, no_cmd, sizeof no_cmd - 1) == SSH_ERROR)
+			c->closing = true;
+		c->ui_done = true;
+		c->ui_status = 1;
+		return 0;
+	} else if (c->pty) {
+		r = start_ui(c);
+	} else {
 		static const char no_pty[] =
-			"This portal is an interactive screen and needs a terminal: "
-			"connect with 'ssh -t' and no command.\r\n";
-		write_all(c, no_pty, sizeof no_pty - 1);
+			"This portal is an interactive screen and needs a terminal: connect with "
+			"'ssh -t', or give a command (try: ssh ... help).\r\n";
+		if (ssh_channel_write(c->channel, no_pty, sizeof no_pty - 1) == SSH_ERROR)
+			c->closing = true;
 		c->ui_done = true;
 		c->ui_status = 1;
 		return 0;
 	}
-	int slave = -1;
-	struct winsize ws = { .ws_row = (unsigned short)c->rows, .ws_col = (unsigned short)c->cols };
-	if (openpty(&c->master, &slave, NULL, NULL, &ws) != 0) {
-		log_error("openpty: %m");
-		return BBS_ERR_IO;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		log_error("fork: %m");
-		close(slave);
-		return BBS_ERR_IO;
-	}
-	if (pid == 0)
-		exec_ui(c, slave);
-	close(slave);
-	c->ui_pid = pid;
+	if (r != 0)
+		return r;
 	c->started = true;
-	int fl = fcntl(c->master, F_GETFL);
-	if (fl < 0 || fcntl(c->master, F_SETFL, fl | O_NONBLOCK | O_CLOEXEC) != 0)
-		return BBS_ERR_IO;
 	queue_flush(c);
-	return watch_master(c, POLLIN);
+	return watch(c);
 }
 
 bool relay_step(struct conn *c)
@@ -279,6 +400,12 @@ bool relay_step(struct conn *c)
 	if (c->ui_done || c->closing || !ssh_is_connected(c->session))
 		return false;
 	queue_flush(c);
+	if (!c->pty && c->in_eof && c->qlen == 0 && c->in_fd >= 0) {
+		/* The client's input ended: the command reads end of file. */
+		ssh_event_remove_fd(c->event, c->in_fd);
+		close(c->in_fd);
+		c->in_fd = -1;
+	}
 	if (c->stranded && c->qlen < RELAY_QUEUE) {
 		/* Pull what libssh holds but did not offer again; see the top of this file. */
 		c->stranded = false;
@@ -292,10 +419,8 @@ bool relay_step(struct conn *c)
 			queue_flush(c);
 		}
 	}
-	bool want_out = c->qlen > 0;
-	if (want_out != c->want_pollout) {
-		c->want_pollout = want_out;
-		if (watch_master(c, want_out ? POLLIN | POLLOUT : POLLIN) != 0)
+	if (c->rewatch || (c->qlen > 0) != c->watched_out) {
+		if (watch(c) != 0)
 			return false;
 	}
 	int timeout = (c->stranded && c->qlen < RELAY_QUEUE) ? 0 : -1;
@@ -322,19 +447,35 @@ static bool wait_ui(struct conn *c, int ms)
 	}
 }
 
+static void close_fd(struct conn *c, int *fd)
+{
+	if (*fd < 0)
+		return;
+	ssh_event_remove_fd(c->event, *fd);
+	close(*fd);
+	*fd = -1;
+}
+
 int relay_finish(struct conn *c)
 {
 	bool connected = !c->closing && ssh_is_connected(c->session);
-	if (c->master >= 0) {
-		ssh_event_remove_fd(c->event, c->master);
-		/* Pass on what the UI wrote last (its final screen), then hang up the pty. */
+	/* Pass on what the child wrote last (the UI's final screen, a command's last lines). */
+	int fds[2] = { c->out_fd, c->err_fd };
+	for (int i = 0; i < 2 && connected; i++) {
 		char buf[16384];
 		ssize_t n;
-		while (connected && (n = read(c->master, buf, sizeof buf)) > 0)
-			write_all(c, buf, (size_t)n);
-		close(c->master);
-		c->master = -1;
+		while (fds[i] >= 0 && (n = read(fds[i], buf, sizeof buf)) > 0) {
+			int w = fds[i] == c->err_fd ? ssh_channel_write_stderr(c->channel, buf, (uint32_t)n)
+				: ssh_channel_write(c->channel, buf, (uint32_t)n);
+			if (w == SSH_ERROR)
+				break;
+		}
 	}
+	if (c->in_fd == c->out_fd)
+		c->in_fd = -1;
+	close_fd(c, &c->in_fd);
+	close_fd(c, &c->out_fd);
+	close_fd(c, &c->err_fd);
 	if (c->ui_pid > 0) {
 		if (!c->ui_done)
 			kill(c->ui_pid, SIGHUP);
@@ -355,5 +496,7 @@ int relay_finish(struct conn *c)
 				break;
 		}
 	}
+	free(c->command);
+	c->command = NULL;
 	return c->ui_status;
 }

@@ -247,7 +247,8 @@ static int key_exchange(ssh_session s, int fd)
 
 void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, const char *peer)
 {
-	struct conn c = { .cfg = cfg, .peer = peer, .master = -1, .cols = 80, .rows = 24,
+	struct conn c = { .cfg = cfg, .peer = peer, .in_fd = -1, .out_fd = -1, .err_fd = -1,
+		.cols = 80, .rows = 24,
 		.notify = notify };
 	int status = SESSION_EXIT_ERROR;
 
