@@ -429,21 +429,59 @@ bool relay_step(struct conn *c)
 	return true;
 }
 
-/* Waits up to ms milliseconds for the UI to exit. Returns true if it did. */
-static bool wait_ui(struct conn *c, int ms)
+static void close_fd(struct conn *c, int *fd);
+
+/* Passes on (or, with the client gone, discards) what the child has written so far; closes an
+ * output at its end (a pty master stays open: the child may still read from it). */
+static void drain(struct conn *c, bool forward)
 {
-	for (int waited = 0;; waited += 10) {
+	int *fds[2] = { &c->out_fd, &c->err_fd };
+	for (int i = 0; i < 2; i++) {
+		char buf[16384];
+		ssize_t n;
+		while (*fds[i] >= 0 && (n = read(*fds[i], buf, sizeof buf)) > 0) {
+			if (!forward)
+				continue;
+			int w = fds[i] == &c->err_fd
+				? ssh_channel_write_stderr(c->channel, buf, (uint32_t)n)
+				: ssh_channel_write(c->channel, buf, (uint32_t)n);
+			if (w == SSH_ERROR)
+				forward = false;
+		}
+		if (*fds[i] >= 0 && *fds[i] != c->in_fd && n == 0)
+			close_fd(c, fds[i]);
+	}
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Waits up to ms milliseconds for the child to exit, draining its output meanwhile so that
+ * it never blocks writing to a full pty or pipe. Returns true if it exited.
+ */
+static bool wait_child(struct conn *c, int ms, bool forward)
+{
+	int64_t deadline = now_ms() + ms;
+	for (;;) {
 		int status;
+		drain(c, forward);
 		pid_t r = waitpid(c->ui_pid, &status, WNOHANG);
 		if (r == c->ui_pid) {
 			c->ui_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 			c->ui_pid = 0;
 			return true;
 		}
-		if (r < 0 || waited >= ms)
-			return r < 0;
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
+		if (r < 0 || now_ms() >= deadline)
+			return false;
+		struct pollfd p[2] = { { .fd = c->out_fd, .events = POLLIN },
+			{ .fd = c->err_fd, .events = POLLIN } };
+		if (poll(p, 2, 10) < 0 && errno != EINTR)
+			return false;
 	}
 }
 
@@ -459,31 +497,24 @@ static void close_fd(struct conn *c, int *fd)
 int relay_finish(struct conn *c)
 {
 	bool connected = !c->closing && ssh_is_connected(c->session);
-	/* Pass on what the child wrote last (the UI's final screen, a command's last lines). */
-	int fds[2] = { c->out_fd, c->err_fd };
-	for (int i = 0; i < 2 && connected; i++) {
-		char buf[16384];
-		ssize_t n;
-		while (fds[i] >= 0 && (n = read(fds[i], buf, sizeof buf)) > 0) {
-			int w = fds[i] == c->err_fd ? ssh_channel_write_stderr(c->channel, buf, (uint32_t)n)
-				: ssh_channel_write(c->channel, buf, (uint32_t)n);
-			if (w == SSH_ERROR)
-				break;
+	if (c->ui_pid > 0) {
+		/* Hang up the child while its pty is still open: closing the master first would
+		 * throw away input it has not read yet, such as the last words of a draft typed
+		 * just before the link dropped. It saves what it has and exits. */
+		if (!c->ui_done)
+			kill(c->ui_pid, SIGHUP);
+		if (!wait_child(c, 2000, connected)) {
+			kill(c->ui_pid, SIGKILL);
+			wait_child(c, 1000, false);
 		}
 	}
+	/* Pass on what the child wrote last (the UI's final screen, a command's last lines). */
+	drain(c, connected);
 	if (c->in_fd == c->out_fd)
 		c->in_fd = -1;
 	close_fd(c, &c->in_fd);
 	close_fd(c, &c->out_fd);
 	close_fd(c, &c->err_fd);
-	if (c->ui_pid > 0) {
-		if (!c->ui_done)
-			kill(c->ui_pid, SIGHUP);
-		if (!wait_ui(c, 2000)) {
-			kill(c->ui_pid, SIGKILL);
-			wait_ui(c, 1000);
-		}
-	}
 	if (connected && c->channel) {
 		/* The exit status must go before EOF and close, or clients report -1. */
 		ssh_channel_request_send_exit_status(c->channel, c->ui_status);
