@@ -10,6 +10,7 @@
 #define BBS_STORE_PRIVATE_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "common/common.h"
 #include "store/store.h"
@@ -56,8 +57,81 @@ int store_tx(struct store *st, bool write, store_tx_fn fn, void *ctx);
 int store_change_row(struct store *st, const char *sql, int64_t id, int64_t num, const char *text,
 	const char *what);
 
-/* Binding helpers. Text is bound as a copy (SQLITE_TRANSIENT); NULL binds SQL NULL. */
+/*
+ * Runs sql with integer parameters ?1..?nargs. Returns 1 and sets *out to column 0 of the
+ * first row (0 for NULL) if there is a row, 0 if there is none (or for statements that
+ * return no rows), or a negative bbs_err. out may be NULL.
+ */
+int store_run_i64(struct store *st, const char *sql, const int64_t *args, int nargs,
+	int64_t *out, const char *what);
+
+/*
+ * Cleans member text: at most max bytes of input (BBS_ERR_TOOBIG otherwise, checked before
+ * anything else), sanitised, then trimmed. A one-line title loses its leading and trailing
+ * spaces; a multi-line body loses leading blank lines and trailing white space (indentation
+ * of the first line is kept). BBS_ERR_INVALID for NULL or for nothing left.
+ */
+int store_clean_text(const char *s, size_t max, bool multiline, char **out);
+
+/* Bytes of a client token (printable ASCII, no spaces). */
+#define STORE_CLIENT_TOKEN_MAX 64
+/* NULL is fine (no token); anything else must be 1..64 bytes of printable ASCII. */
+bool store_client_token_ok(const char *token);
+
+/*
+ * store-board.c: starts a discussion inside the caller's write transaction (what
+ * store_thread_create does after its client-token check): title and body already cleaned and
+ * trimmed (store_clean_text), the board must exist (BBS_ERR_NOTFOUND) and not be archived
+ * (BBS_ERR_DENIED). Counters, search index and the author's read state are kept as for
+ * store_thread_create. Sets *thread_id and *post_id (either may be NULL).
+ */
+int store_thread_insert(struct store *st, int64_t board_id, int64_t author_id, const char *title,
+	const char *body, int64_t *thread_id, int64_t *post_id);
+
+/* Binding helpers: 0, or BBS_ERR_TOOBIG / BBS_ERR_DB, so that binds chain in one if.
+ * Text is bound as a copy (SQLITE_TRANSIENT); NULL binds SQL NULL. */
 int store_bind_text(sqlite3_stmt *stmt, int idx, const char *s);
+int store_bind_i64(sqlite3_stmt *stmt, int idx, int64_t v);
+/* Binds ?1..?nargs to args[0..nargs-1] (args may be NULL when nargs is 0). */
+int store_bind_i64s(sqlite3_stmt *stmt, const int64_t *args, int nargs);
+
+/* Steps a statement that gives at most one row: 0 when it gave one (read its columns now),
+ * BBS_ERR_NOTFOUND when it gave none, or another negative bbs_err. */
+int store_step_row(struct store *st, sqlite3_stmt *stmt, const char *what);
+
+/*
+ * Reading the rows of a query into a heap array. A store_row_type says how big one element
+ * is, how to fill a (zeroed) element from the current row, and how to free what an element
+ * owns (finish may be NULL; it never frees the element itself).
+ */
+struct store_row_type {
+	size_t size;
+	void (*read)(sqlite3_stmt *stmt, void *elem);
+	void (*finish)(void *elem);
+};
+
+/* n elements of the row type at v; v is NULL when n is 0. */
+struct store_rows {
+	void *v;
+	size_t n;
+};
+
+/* No limit on the number of rows (the query itself bounds them). */
+#define STORE_ROWS_ALL SIZE_MAX
+
+/*
+ * Steps stmt (prepared and bound) and reads up to max rows into rows, which must be empty.
+ * Returns 0, or a negative bbs_err with rows emptied again (store_tx may retry, so nothing
+ * is left behind). The statement is not finalized.
+ */
+int store_collect(struct store *st, sqlite3_stmt *stmt, const struct store_row_type *type,
+	size_t max, struct store_rows *rows, const char *what);
+/* store_collect for a constant SELECT with integer parameters ?1..?nargs. */
+int store_select(struct store *st, const char *sql, const int64_t *args, int nargs,
+	const struct store_row_type *type, size_t max, struct store_rows *rows, const char *what);
+/* Frees every element and the array; rows is empty afterwards. NULL and empty are fine. */
+void store_rows_free(const struct store_row_type *type, struct store_rows *rows);
+
 /* A heap copy of a text column; "" for NULL (never returns NULL). */
 char *store_col_text(sqlite3_stmt *stmt, int col);
 /* A heap copy of a text column, or NULL for SQL NULL. */
@@ -74,5 +148,12 @@ int store_clean(const char *s, size_t max, int flags, char **out);
 bool store_token_valid(const char *s, size_t max);
 /* True for 1..max bytes of [a-z0-9_.-] starting with a letter or digit (setting keys, slugs). */
 bool store_slug_valid(const char *s, size_t max);
+
+/*
+ * Turns clean one-line search words into a safe FTS5 query (store-search.c): each white-space
+ * separated chunk with a word character becomes an FTS5 string with its quotes doubled, with
+ * prefix the last one a prefix query; NULL when there are no words. Returns a heap string.
+ */
+char *store_fts_query(const char *s, bool prefix);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * seed.c: the portal's first content (site name, welcome page, "Who we are", the three focus
- * areas and their pages), written once into a new database.
+ * areas and their pages, the five discussion boards, the first challenge question), written
+ * once into a new database.
  *
  * The text is data: sysops edit it later with store_page_set, and the UI shows whatever the
  * database holds. Must never: overwrite anything that is already there (INSERT OR IGNORE),
@@ -131,13 +132,17 @@ static const struct {
 	{ "area-technology", "Technology solutions", technology_body },
 };
 
-static const struct {
+/* Areas and boards have the same shape: a name, a one-line text, the slug of what they
+ * refer to (an area's page, a board's area) and a position. */
+struct seed_item {
 	const char *slug;
 	const char *name;
-	const char *summary;
-	const char *page_slug;
+	const char *summary;  /* an area's summary, a board's description */
+	const char *ref;      /* an area's page slug; a board's area slug or NULL (general) */
 	int position;
-} seed_areas[] = {
+};
+
+static const struct seed_item seed_areas[] = {
 	{ "global", "Global response",
 	  "Coordinating the response across borders", "area-global", 1 },
 	{ "national", "National response",
@@ -145,6 +150,32 @@ static const struct {
 	{ "technology", "Technology solutions",
 	  "Working with industry on technology that puts safety first", "area-technology", 3 },
 };
+
+/* The discussion boards (schema 2). ref is an area slug, or NULL for a general board. */
+static const struct seed_item seed_boards[] = {
+	{ "general", "General discussion",
+	  "Anything about our shared work that does not fit a focus area", NULL, 1 },
+	{ "introductions", "Introductions",
+	  "New here? Say who you are, where you work and what you hope to do", NULL, 2 },
+	{ "global-coordination", "International coordination",
+	  "Working across borders: cooperation, information sharing, common standards",
+	  "global", 1 },
+	{ "national-action", "National action",
+	  "Putting the Model National Response into practice in each country", "national", 1 },
+	{ "safety-by-design", "Safety by design",
+	  "Building products and tools that put the safety of children first", "technology", 1 },
+};
+
+/* The first challenge question (schema 3): current, open from the start, no closing date,
+ * answers visible to all. */
+static const char first_question[] =
+	"What is stopping us making faster progress to protect children from sexual exploitation "
+	"and abuse online?";
+static const char first_question_intro[] =
+	"Answer by naming a specific problem: one thing that slows down your work or the work of "
+	"others, such as a law, a gap in data, a missing tool or a process that does not work. "
+	"Give it a short title and explain it in a few lines. Endorse the challenges of others "
+	"that you recognise; the most endorsed become discussions between members.";
 
 #define N_ELEMS(a) (sizeof (a) / sizeof (a)[0])
 
@@ -165,9 +196,25 @@ static int step_reset(struct store *st, sqlite3_stmt *stmt, const char *what)
 	return err;
 }
 
+/* Writes areas or boards with stmt: ?1 slug, ?2 name, ?3 summary, ?4 ref, ?5 position. */
+static int seed_items(struct store *st, sqlite3_stmt *stmt, const struct seed_item *items,
+	size_t n, const char *what)
+{
+	int err = BBS_OK;
+	for (size_t i = 0; i < n && err >= 0; i++) {
+		if ((err = store_bind_text(stmt, 1, items[i].slug)) >= 0
+		    && (err = bind_clean(stmt, 2, items[i].name, 0)) >= 0
+		    && (err = bind_clean(stmt, 3, items[i].summary, 0)) >= 0
+		    && (err = store_bind_text(stmt, 4, items[i].ref)) >= 0
+		    && (err = store_bind_i64(stmt, 5, items[i].position)) >= 0)
+			err = step_reset(st, stmt, what);
+	}
+	return err;
+}
+
 static int seed_tx(struct store *st, void *ctx)
 {
-	sqlite3_stmt *setting = NULL, *page = NULL, *area = NULL;
+	sqlite3_stmt *setting = NULL, *page = NULL, *area = NULL, *board = NULL, *question = NULL;
 	int err;
 
 	if ((err = store_prepare(st, "INSERT OR IGNORE INTO settings (key, value) VALUES (?1, ?2)",
@@ -175,7 +222,10 @@ static int seed_tx(struct store *st, void *ctx)
 	    || (err = store_prepare(st, "INSERT OR IGNORE INTO pages (slug, title, body, updated) "
 			"VALUES (?1, ?2, ?3, ?4)", &page)) < 0
 	    || (err = store_prepare(st, "INSERT OR IGNORE INTO areas (slug, name, summary, "
-			"page_slug, position) VALUES (?1, ?2, ?3, ?4, ?5)", &area)) < 0)
+			"page_slug, position) VALUES (?1, ?2, ?3, ?4, ?5)", &area)) < 0
+	    || (err = store_prepare(st, "INSERT OR IGNORE INTO boards (slug, name, description, "
+			"area_id, position) VALUES (?1, ?2, ?3, "
+			"(SELECT id FROM areas WHERE slug = ?4), ?5)", &board)) < 0)
 		goto out;
 
 	if ((err = store_bind_text(setting, 1, "site_name")) < 0
@@ -187,30 +237,32 @@ static int seed_tx(struct store *st, void *ctx)
 	for (size_t i = 0; i < N_ELEMS(seed_pages); i++) {
 		if ((err = store_bind_text(page, 1, seed_pages[i].slug)) < 0
 		    || (err = bind_clean(page, 2, seed_pages[i].title, 0)) < 0
-		    || (err = bind_clean(page, 3, seed_pages[i].body, TEXT_MULTILINE)) < 0)
-			goto out;
-		if (sqlite3_bind_int64(page, 4, bbs_now()) != SQLITE_OK) {
-			err = BBS_ERR_DB;
-			goto out;
-		}
-		if ((err = step_reset(st, page, "seed pages")) < 0)
+		    || (err = bind_clean(page, 3, seed_pages[i].body, TEXT_MULTILINE)) < 0
+		    || (err = store_bind_i64(page, 4, bbs_now())) < 0
+		    || (err = step_reset(st, page, "seed pages")) < 0)
 			goto out;
 	}
 
-	for (size_t i = 0; i < N_ELEMS(seed_areas); i++) {
-		if ((err = store_bind_text(area, 1, seed_areas[i].slug)) < 0
-		    || (err = bind_clean(area, 2, seed_areas[i].name, 0)) < 0
-		    || (err = bind_clean(area, 3, seed_areas[i].summary, 0)) < 0
-		    || (err = store_bind_text(area, 4, seed_areas[i].page_slug)) < 0)
-			goto out;
-		if (sqlite3_bind_int(area, 5, seed_areas[i].position) != SQLITE_OK) {
-			err = BBS_ERR_DB;
-			goto out;
-		}
-		if ((err = step_reset(st, area, "seed areas")) < 0)
-			goto out;
-	}
+	/* Boards after areas: a board refers to its area (an area a sysop removed leaves the
+	 * board general rather than failing the seed). */
+	if ((err = seed_items(st, area, seed_areas, N_ELEMS(seed_areas), "seed areas")) < 0)
+		goto out;
+	if ((err = seed_items(st, board, seed_boards, N_ELEMS(seed_boards), "seed boards")) < 0)
+		goto out;
+
+	/* Only into a portal that has no question at all: a sysop's later questions (or their
+	 * removal of this one from the current slot) are never undone. */
+	if ((err = store_prepare(st, "INSERT INTO questions (text, intro, opens, closes, "
+			"reveal_after_answer, current, created) SELECT ?1, ?2, 0, 0, 0, 1, ?3 "
+			"WHERE NOT EXISTS (SELECT 1 FROM questions)", &question)) < 0
+	    || (err = bind_clean(question, 1, first_question, TEXT_MULTILINE)) < 0
+	    || (err = bind_clean(question, 2, first_question_intro, TEXT_MULTILINE)) < 0
+	    || (err = store_bind_i64(question, 3, bbs_now())) < 0)
+		goto out;
+	err = step_reset(st, question, "seed question");
 out:
+	sqlite3_finalize(question);
+	sqlite3_finalize(board);
 	sqlite3_finalize(setting);
 	sqlite3_finalize(page);
 	sqlite3_finalize(area);

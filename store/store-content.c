@@ -35,20 +35,13 @@ static int page_get_tx(struct store *st, void *ctx)
 	sqlite3_stmt *stmt = NULL;
 	int err = store_prepare(st, "SELECT slug, title, body, updated FROM pages WHERE slug = ?1",
 		&stmt);
-	if (err < 0 || (err = store_bind_text(stmt, 1, c->slug)) < 0)
-		goto out;
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	if (err >= 0 && (err = store_bind_text(stmt, 1, c->slug)) >= 0
+	    && (err = store_step_row(st, stmt, "read page")) >= 0) {
 		c->page.slug = store_col_text(stmt, 0);
 		c->page.title = store_col_text(stmt, 1);
 		c->page.body = store_col_text(stmt, 2);
 		c->page.updated = sqlite3_column_int64(stmt, 3);
-	} else if (rc == SQLITE_DONE) {
-		err = BBS_ERR_NOTFOUND;
-	} else {
-		err = store_rc(st, rc, "read page");
 	}
-out:
 	sqlite3_finalize(stmt);
 	return err;
 }
@@ -76,17 +69,11 @@ static int page_set_tx(struct store *st, void *ctx)
 		"INSERT INTO pages (slug, title, body, updated) VALUES (?1, ?2, ?3, ?4) "
 		"ON CONFLICT (slug) DO UPDATE SET title = excluded.title, body = excluded.body, "
 		"updated = excluded.updated", &stmt);
-	if (err < 0)
-		goto out;
-	if ((err = store_bind_text(stmt, 1, c->slug)) < 0 || (err = store_bind_text(stmt, 2, c->title)) < 0
-	    || (err = store_bind_text(stmt, 3, c->body)) < 0)
-		goto out;
-	if (sqlite3_bind_int64(stmt, 4, bbs_now()) != SQLITE_OK) {
-		err = BBS_ERR_DB;
-		goto out;
-	}
-	err = store_exec_stmt(st, stmt, "write page");
-out:
+	if (err >= 0 && (err = store_bind_text(stmt, 1, c->slug)) >= 0
+	    && (err = store_bind_text(stmt, 2, c->title)) >= 0
+	    && (err = store_bind_text(stmt, 3, c->body)) >= 0
+	    && (err = store_bind_i64(stmt, 4, bbs_now())) >= 0)
+		err = store_exec_stmt(st, stmt, "write page");
 	sqlite3_finalize(stmt);
 	return err;
 }
@@ -113,58 +100,41 @@ out:
 	return err;
 }
 
-void store_area_list_free(struct store_area *v, size_t n)
+static void area_finish(void *elem)
 {
-	if (!v)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].slug);
-		free(v[i].name);
-		free(v[i].summary);
-		free(v[i].page_slug);
-	}
-	free(v);
+	struct store_area *a = elem;
+	free(a->slug);
+	free(a->name);
+	free(a->summary);
+	free(a->page_slug);
 }
 
-struct area_list {
-	struct store_area *v;
-	size_t n;
+static void read_area(sqlite3_stmt *stmt, void *elem)
+{
+	struct store_area *a = elem;
+	a->id = sqlite3_column_int64(stmt, 0);
+	a->slug = store_col_text(stmt, 1);
+	a->name = store_col_text(stmt, 2);
+	a->summary = store_col_text(stmt, 3);
+	a->page_slug = store_col_text(stmt, 4);
+	a->position = sqlite3_column_int(stmt, 5);
+}
+
+static const struct store_row_type area_rows = {
+	sizeof(struct store_area), read_area, area_finish
 };
+
+void store_area_list_free(struct store_area *v, size_t n)
+{
+	struct store_rows rows = { v, n };
+	store_rows_free(&area_rows, &rows);
+}
 
 static int area_list_tx(struct store *st, void *ctx)
 {
-	struct area_list *l = ctx;
-	sqlite3_stmt *stmt = NULL;
-	size_t cap = 0;
-	int rc, err = store_prepare(st,
-		"SELECT id, slug, name, summary, page_slug, position FROM areas "
-		"WHERE archived = 0 ORDER BY position, id", &stmt);
-	if (err < 0)
-		goto out;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (l->n == cap) {
-			cap = cap ? cap * 2 : 4;
-			l->v = xrealloc(l->v, cap * sizeof *l->v);
-		}
-		struct store_area *a = &l->v[l->n++];
-		a->id = sqlite3_column_int64(stmt, 0);
-		a->slug = store_col_text(stmt, 1);
-		a->name = store_col_text(stmt, 2);
-		a->summary = store_col_text(stmt, 3);
-		a->page_slug = store_col_text(stmt, 4);
-		a->position = sqlite3_column_int(stmt, 5);
-	}
-	if (rc != SQLITE_DONE)
-		err = store_rc(st, rc, "list areas");
-out:
-	sqlite3_finalize(stmt);
-	if (err < 0) {
-		/* store_tx may retry: leave nothing behind. */
-		store_area_list_free(l->v, l->n);
-		l->v = NULL;
-		l->n = 0;
-	}
-	return err;
+	return store_select(st, "SELECT id, slug, name, summary, page_slug, position FROM areas "
+		"WHERE archived = 0 ORDER BY position, id", NULL, 0, &area_rows, STORE_ROWS_ALL, ctx,
+		"list areas");
 }
 
 int store_area_list(struct store *st, struct store_area **v, size_t *n)
@@ -173,11 +143,11 @@ int store_area_list(struct store *st, struct store_area **v, size_t *n)
 		return BBS_ERR_INVALID;
 	*v = NULL;
 	*n = 0;
-	struct area_list l = { 0 };
-	int err = store_tx(st, false, area_list_tx, &l);
+	struct store_rows rows = { 0 };
+	int err = store_tx(st, false, area_list_tx, &rows);
 	if (err < 0)
 		return err;
-	*v = l.v;
-	*n = l.n;
+	*v = rows.v;
+	*n = rows.n;
 	return BBS_OK;
 }

@@ -11,18 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-void store_key_list_free(struct store_key *v, size_t n)
+static void key_finish(void *elem)
 {
-	if (!v)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].type);
-		free(v[i].blob);
-		free(v[i].fingerprint);
-		free(v[i].comment);
-	}
-	free(v);
+	struct store_key *k = elem;
+	free(k->type);
+	free(k->blob);
+	free(k->fingerprint);
+	free(k->comment);
 }
+
 
 static bool base64_valid(const char *s, size_t max)
 {
@@ -55,19 +52,13 @@ static int key_add_tx(struct store *st, void *ctx)
 	int err = store_prepare(st,
 		"INSERT INTO user_keys (user_id, type, blob, fingerprint, comment, added) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &stmt);
-	if (err < 0)
-		goto out;
-	if (sqlite3_bind_int64(stmt, 1, a->user_id) != SQLITE_OK
-	    || sqlite3_bind_int64(stmt, 6, bbs_now()) != SQLITE_OK) {
-		err = BBS_ERR_DB;
-		goto out;
-	}
-	if ((err = store_bind_text(stmt, 2, a->type)) < 0
+	if (err < 0 || (err = store_bind_i64(stmt, 1, a->user_id)) < 0
+	    || (err = store_bind_text(stmt, 2, a->type)) < 0
 	    || (err = store_bind_text(stmt, 3, a->blob)) < 0
 	    || (err = store_bind_text(stmt, 4, a->fingerprint)) < 0
-	    || (err = store_bind_text(stmt, 5, a->comment)) < 0)
-		goto out;
-	if ((err = store_exec_stmt(st, stmt, "add key")) < 0)
+	    || (err = store_bind_text(stmt, 5, a->comment)) < 0
+	    || (err = store_bind_i64(stmt, 6, bbs_now())) < 0
+	    || (err = store_exec_stmt(st, stmt, "add key")) < 0)
 		goto out;
 	a->id = sqlite3_last_insert_rowid(st->db);
 out:
@@ -101,52 +92,39 @@ int store_key_add(struct store *st, int64_t user_id, const char *type, const cha
 	return BBS_OK;
 }
 
+static void read_key(sqlite3_stmt *stmt, void *elem)
+{
+	struct store_key *k = elem;
+	k->id = sqlite3_column_int64(stmt, 0);
+	k->user_id = sqlite3_column_int64(stmt, 1);
+	k->type = store_col_text(stmt, 2);
+	k->blob = store_col_text(stmt, 3);
+	k->fingerprint = store_col_text(stmt, 4);
+	k->comment = store_col_text(stmt, 5);
+	k->added = sqlite3_column_int64(stmt, 6);
+	k->last_used = sqlite3_column_int64(stmt, 7);
+}
+
+static const struct store_row_type key_rows = { sizeof(struct store_key), read_key, key_finish };
+
+void store_key_list_free(struct store_key *v, size_t n)
+{
+	struct store_rows rows = { v, n };
+	store_rows_free(&key_rows, &rows);
+}
+
 struct key_list {
 	int64_t user_id;
-	struct store_key *v;
-	size_t n;
+	struct store_rows rows;  /* of struct store_key */
 };
 
 static int key_list_tx(struct store *st, void *ctx)
 {
 	struct key_list *l = ctx;
-	sqlite3_stmt *stmt = NULL;
-	size_t cap = 0;
-	int rc, err = store_prepare(st,
+	return store_select(st,
 		"SELECT id, user_id, type, blob, fingerprint, comment, added, last_used "
-		"FROM user_keys WHERE user_id = ?1 ORDER BY added, id", &stmt);
-	if (err < 0)
-		goto out;
-	if (sqlite3_bind_int64(stmt, 1, l->user_id) != SQLITE_OK) {
-		err = BBS_ERR_DB;
-		goto out;
-	}
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (l->n == cap) {
-			cap = cap ? cap * 2 : 4;
-			l->v = xrealloc(l->v, cap * sizeof *l->v);
-		}
-		struct store_key *k = &l->v[l->n++];
-		k->id = sqlite3_column_int64(stmt, 0);
-		k->user_id = sqlite3_column_int64(stmt, 1);
-		k->type = store_col_text(stmt, 2);
-		k->blob = store_col_text(stmt, 3);
-		k->fingerprint = store_col_text(stmt, 4);
-		k->comment = store_col_text(stmt, 5);
-		k->added = sqlite3_column_int64(stmt, 6);
-		k->last_used = sqlite3_column_int64(stmt, 7);
-	}
-	if (rc != SQLITE_DONE)
-		err = store_rc(st, rc, "list keys");
-out:
-	sqlite3_finalize(stmt);
-	if (err < 0) {
-		/* store_tx may retry: leave nothing behind. */
-		store_key_list_free(l->v, l->n);
-		l->v = NULL;
-		l->n = 0;
-	}
-	return err;
+		"FROM user_keys WHERE user_id = ?1 ORDER BY added, id", &l->user_id, 1, &key_rows,
+		STORE_ROWS_ALL, &l->rows, "list keys");
 }
 
 int store_key_list(struct store *st, int64_t user_id, struct store_key **v, size_t *n)
@@ -159,8 +137,8 @@ int store_key_list(struct store *st, int64_t user_id, struct store_key **v, size
 	int err = store_tx(st, false, key_list_tx, &l);
 	if (err < 0)
 		return err;
-	*v = l.v;
-	*n = l.n;
+	*v = l.rows.v;
+	*n = l.rows.n;
 	return BBS_OK;
 }
 

@@ -66,23 +66,16 @@ void store_user_free(struct store_user *u)
 	free(u->sector);
 	free(u->country);
 	free(u->pwhash);
+	free(u->region);
 	free(u);
 }
 
-void store_user_list_free(struct store_user **v, size_t n)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; i < n; i++)
-		store_user_free(v[i]);
-	free(v);
-}
 
 /* ---- adding ---- */
 
 struct user_add {
 	const char *handle;
-	char *text[4];  /* display_name, organisation, sector, country: cleaned */
+	char *text[5];  /* display_name, organisation, sector, country, region: cleaned */
 	int role;
 	int status;
 	const char *pwhash;
@@ -97,25 +90,22 @@ static int user_add_tx(struct store *st, void *ctx)
 	sqlite3_stmt *stmt = NULL;
 	int err = store_prepare(st,
 		"INSERT INTO users (handle, display_name, organisation, sector, country, role, "
-		"status, pwhash, created, last_login) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		"status, pwhash, created, last_login, region) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 		&stmt);
-	if (err < 0)
-		goto out;
-	if ((err = store_bind_text(stmt, 1, a->handle)) < 0)
+	if (err < 0 || (err = store_bind_text(stmt, 1, a->handle)) < 0)
 		goto out;
 	for (int i = 0; i < 4; i++)
 		if ((err = store_bind_text(stmt, 2 + i, a->text[i])) < 0)
 			goto out;
-	if (sqlite3_bind_int(stmt, 6, a->role) != SQLITE_OK
-	    || sqlite3_bind_int(stmt, 7, a->status) != SQLITE_OK
-	    || sqlite3_bind_int64(stmt, 9, a->created) != SQLITE_OK
-	    || sqlite3_bind_int64(stmt, 10, a->last_login) != SQLITE_OK) {
-		err = BBS_ERR_DB;
+	if ((err = store_bind_text(stmt, 11, a->text[4])) < 0)
 		goto out;
-	}
-	if ((err = store_bind_text(stmt, 8, a->pwhash)) < 0)
-		goto out;
-	if ((err = store_exec_stmt(st, stmt, "add user")) < 0)
+	if ((err = store_bind_i64(stmt, 6, a->role)) < 0
+	    || (err = store_bind_i64(stmt, 7, a->status)) < 0
+	    || (err = store_bind_text(stmt, 8, a->pwhash)) < 0
+	    || (err = store_bind_i64(stmt, 9, a->created)) < 0
+	    || (err = store_bind_i64(stmt, 10, a->last_login)) < 0
+	    || (err = store_exec_stmt(st, stmt, "add user")) < 0)
 		goto out;
 	a->id = sqlite3_last_insert_rowid(st->db);
 out:
@@ -154,8 +144,9 @@ int store_user_add(struct store *st, const struct store_user *u, int64_t *id)
 		return BBS_ERR_INVALID;
 	if ((err = pwhash_check(u->pwhash, &a.pwhash)) < 0)
 		return err;
-	const char *fields[4] = { u->display_name, u->organisation, u->sector, u->country };
-	for (int i = 0; i < 4; i++)
+	const char *fields[5] = { u->display_name, u->organisation, u->sector, u->country,
+		u->region };
+	for (int i = 0; i < 5; i++)
 		if ((err = store_clean(fields[i], STORE_FIELD_MAX, 0, &a.text[i])) < 0)
 			goto out;
 	a.handle = u->handle;
@@ -167,7 +158,7 @@ int store_user_add(struct store *st, const struct store_user *u, int64_t *id)
 		*id = a.id;
 	err = BBS_OK;
 out:
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		free(a.text[i]);
 	return err;
 }
@@ -176,7 +167,7 @@ out:
 
 #define USER_COLUMNS \
 	"id, handle, display_name, organisation, sector, country, role, status, pwhash, " \
-	"created, last_login"
+	"created, last_login, region"
 
 static struct store_user *user_from_row(sqlite3_stmt *stmt)
 {
@@ -192,6 +183,7 @@ static struct store_user *user_from_row(sqlite3_stmt *stmt)
 	u->pwhash = store_col_text_or_null(stmt, 8);
 	u->created = sqlite3_column_int64(stmt, 9);
 	u->last_login = sqlite3_column_int64(stmt, 10);
+	u->region = store_col_text(stmt, 11);
 	return u;
 }
 
@@ -213,19 +205,11 @@ static int user_get_tx(struct store *st, void *ctx)
 			err = store_bind_text(stmt, 1, g->handle);
 	} else {
 		err = store_prepare(st, "SELECT " USER_COLUMNS " FROM users WHERE id = ?1", &stmt);
-		if (err == 0 && sqlite3_bind_int64(stmt, 1, g->id) != SQLITE_OK)
-			err = BBS_ERR_DB;
+		if (err == 0)
+			err = store_bind_i64(stmt, 1, g->id);
 	}
-	if (err < 0)
-		goto out;
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	if (err == 0 && (err = store_step_row(st, stmt, "read user")) == 0)
 		g->user = user_from_row(stmt);
-	else if (rc == SQLITE_DONE)
-		err = BBS_ERR_NOTFOUND;
-	else
-		err = store_rc(st, rc, "read user");
-out:
 	sqlite3_finalize(stmt);
 	return err;
 }
@@ -260,37 +244,31 @@ int store_user_get_by_id(struct store *st, int64_t id, struct store_user **out)
 	return user_get(st, &g, out);
 }
 
-struct user_list {
-	struct store_user **v;
-	size_t n;
+/* The list holds pointers: each element is a struct store_user *. */
+static void read_user_ptr(sqlite3_stmt *stmt, void *elem)
+{
+	*(struct store_user **)elem = user_from_row(stmt);
+}
+
+static void user_ptr_finish(void *elem)
+{
+	store_user_free(*(struct store_user **)elem);
+}
+
+static const struct store_row_type user_rows = {
+	sizeof(struct store_user *), read_user_ptr, user_ptr_finish
 };
+
+void store_user_list_free(struct store_user **v, size_t n)
+{
+	struct store_rows rows = { v, n };
+	store_rows_free(&user_rows, &rows);
+}
 
 static int user_list_tx(struct store *st, void *ctx)
 {
-	struct user_list *l = ctx;
-	sqlite3_stmt *stmt = NULL;
-	size_t cap = 0;
-	int rc, err = store_prepare(st, "SELECT " USER_COLUMNS " FROM users ORDER BY handle", &stmt);
-	if (err < 0)
-		goto out;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (l->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			l->v = xrealloc(l->v, cap * sizeof *l->v);
-		}
-		l->v[l->n++] = user_from_row(stmt);
-	}
-	if (rc != SQLITE_DONE)
-		err = store_rc(st, rc, "list users");
-out:
-	sqlite3_finalize(stmt);
-	if (err < 0) {
-		/* store_tx may retry: leave nothing behind. */
-		store_user_list_free(l->v, l->n);
-		l->v = NULL;
-		l->n = 0;
-	}
-	return err;
+	return store_select(st, "SELECT " USER_COLUMNS " FROM users ORDER BY handle", NULL, 0,
+		&user_rows, STORE_ROWS_ALL, ctx, "list users");
 }
 
 int store_user_list(struct store *st, struct store_user ***v, size_t *n)
@@ -299,12 +277,12 @@ int store_user_list(struct store *st, struct store_user ***v, size_t *n)
 		return BBS_ERR_INVALID;
 	*v = NULL;
 	*n = 0;
-	struct user_list l = { 0 };
-	int err = store_tx(st, false, user_list_tx, &l);
+	struct store_rows rows = { 0 };
+	int err = store_tx(st, false, user_list_tx, &rows);
 	if (err < 0)
 		return err;
-	*v = l.v;
-	*n = l.n;
+	*v = rows.v;
+	*n = rows.n;
 	return BBS_OK;
 }
 

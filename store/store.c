@@ -71,6 +71,179 @@ static const char *const migrations[] = {
 	"  archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1))"
 	") STRICT;"
 	"PRAGMA user_version = 1;",
+
+	/*
+	 * 2: discussion boards. Counters (boards.threads, threads.posts/last_seq/last_post_*) are
+	 * kept by the posting transactions so that lists never count posts. Read state is a
+	 * per-board watermark (board_reads.read_upto: every post with id <= it is read; set by
+	 * "mark board/all read") plus per-discussion thread_reads rows for what was read since;
+	 * marking a board read deletes the rows the watermark covers, so unread counts scan only
+	 * what changed since the last "mark read". posts.id is AUTOINCREMENT so that ids only
+	 * grow: the watermark compares post ids, and within a discussion seq and id grow together.
+	 * post_search is an external-content FTS5 index over post_search_src; it is kept in sync
+	 * by the store's own code (store-board.c), not by triggers, because with trusted_schema
+	 * off SQLite refuses virtual tables inside triggers. Deleted posts are not in it.
+	 */
+	"CREATE TABLE boards ("
+	"  id INTEGER PRIMARY KEY,"
+	"  area_id INTEGER REFERENCES areas(id),"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),"
+	"  threads INTEGER NOT NULL DEFAULT 0,"
+	"  last_post_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE TABLE threads ("
+	"  id INTEGER PRIMARY KEY,"
+	"  board_id INTEGER NOT NULL REFERENCES boards(id),"
+	"  title TEXT NOT NULL,"
+	"  author_id INTEGER NOT NULL REFERENCES users(id),"
+	"  created INTEGER NOT NULL,"
+	"  last_post_at INTEGER NOT NULL,"
+	"  last_post_id INTEGER NOT NULL DEFAULT 0,"
+	"  posts INTEGER NOT NULL DEFAULT 0,"
+	"  last_seq INTEGER NOT NULL DEFAULT 0,"
+	"  pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),"
+	"  locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),"
+	"  client_token TEXT"
+	") STRICT;"
+	/* A board page at any offset walks this index only (id is in it). */
+	"CREATE INDEX threads_page ON threads(board_id, pinned DESC, last_post_at DESC, id DESC);"
+	/* Unread counts and next unread: the discussions active since a board watermark. */
+	"CREATE INDEX threads_activity ON threads(board_id, last_post_id);"
+	"CREATE UNIQUE INDEX threads_token ON threads(author_id, client_token) "
+	"  WHERE client_token IS NOT NULL;"
+	"CREATE TABLE posts ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  thread_id INTEGER NOT NULL REFERENCES threads(id),"
+	"  seq INTEGER NOT NULL CHECK (seq >= 1),"
+	"  author_id INTEGER NOT NULL REFERENCES users(id),"
+	"  body TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  edited INTEGER NOT NULL DEFAULT 0,"
+	"  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+	"  quote_of INTEGER REFERENCES posts(id),"
+	"  client_token TEXT,"
+	"  UNIQUE (thread_id, seq)"
+	") STRICT;"
+	"CREATE UNIQUE INDEX posts_token ON posts(author_id, client_token) "
+	"  WHERE client_token IS NOT NULL;"
+	"CREATE TABLE post_versions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  post_id INTEGER NOT NULL REFERENCES posts(id),"
+	"  body TEXT NOT NULL,"
+	"  created INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX post_versions_post ON post_versions(post_id, id);"
+	"CREATE TABLE thread_reads ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,"
+	"  last_read_seq INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, thread_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE board_reads ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  board_id INTEGER NOT NULL REFERENCES boards(id) ON DELETE CASCADE,"
+	"  read_upto INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, board_id)"
+	") STRICT, WITHOUT ROWID;"
+	/* A rowid table: INSERT OR REPLACE gives a saved draft a new, larger rowid, which breaks
+	 * ties between drafts saved in the same second (store_draft_latest). */
+	"CREATE TABLE drafts ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  context TEXT NOT NULL,"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  updated INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, context)"
+	") STRICT;"
+	"CREATE INDEX drafts_latest ON drafts(user_id, updated);"
+	/* What the search index holds for each post: the discussion title with its first post
+	 * only (so a title match finds the discussion once), nothing for deleted posts. */
+	"CREATE VIEW post_search_src AS SELECT p.id AS id,"
+	"  CASE WHEN p.deleted = 0 AND p.seq = 1 THEN t.title ELSE '' END AS title,"
+	"  CASE WHEN p.deleted = 0 THEN p.body ELSE '' END AS body"
+	"  FROM posts p JOIN threads t ON t.id = p.thread_id;"
+	"CREATE VIRTUAL TABLE post_search USING fts5(title, body, content='post_search_src',"
+	"  content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
+	/* A word in the title weighs twice a word in a body. */
+	"INSERT INTO post_search(post_search, rank) VALUES ('rank', 'bm25(2.0, 1.0)');"
+	"PRAGMA user_version = 2;",
+
+	/*
+	 * 3: the challenge question. A member's region (for the open results) and the link from a
+	 * discussion to the challenge it was promoted from. Endorsement counts are never stored:
+	 * they are count(*) over endorsements, whose primary key makes each member count once
+	 * (a merge copies the merged challenge's endorsers with INSERT OR IGNORE). The moderation
+	 * record keeps the actor's role, not their name (members see it; the names are in
+	 * actor_id for the sysops). At most one question is current (a partial unique index).
+	 */
+	"ALTER TABLE users ADD COLUMN region TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE questions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  text TEXT NOT NULL,"
+	"  intro TEXT NOT NULL DEFAULT '',"
+	"  opens INTEGER NOT NULL DEFAULT 0,"
+	"  closes INTEGER NOT NULL DEFAULT 0,"
+	"  reveal_after_answer INTEGER NOT NULL DEFAULT 0 CHECK (reveal_after_answer IN (0, 1)),"
+	"  current INTEGER NOT NULL DEFAULT 0 CHECK (current IN (0, 1)),"
+	"  created INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE UNIQUE INDEX questions_current ON questions(current) WHERE current = 1;"
+	"CREATE TABLE challenges ("
+	"  id INTEGER PRIMARY KEY,"
+	"  question_id INTEGER NOT NULL REFERENCES questions(id),"
+	"  author_id INTEGER NOT NULL REFERENCES users(id),"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  edited INTEGER NOT NULL DEFAULT 0,"
+	"  withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),"
+	"  hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),"
+	"  hidden_reason TEXT NOT NULL DEFAULT '',"
+	"  hidden_at INTEGER NOT NULL DEFAULT 0,"
+	"  merged_into INTEGER REFERENCES challenges(id),"
+	"  thread_id INTEGER REFERENCES threads(id),"
+	"  client_token TEXT"
+	") STRICT;"
+	"CREATE INDEX challenges_question ON challenges(question_id, created);"
+	"CREATE INDEX challenges_author ON challenges(author_id, question_id);"
+	"CREATE UNIQUE INDEX challenges_token ON challenges(author_id, client_token) "
+	"  WHERE client_token IS NOT NULL;"
+	"CREATE TABLE challenge_areas ("
+	"  challenge_id INTEGER NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+	"  area_id INTEGER NOT NULL REFERENCES areas(id),"
+	"  PRIMARY KEY (challenge_id, area_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX challenge_areas_area ON challenge_areas(area_id, challenge_id);"
+	"CREATE TABLE endorsements ("
+	"  challenge_id INTEGER NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (challenge_id, user_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX endorsements_user ON endorsements(user_id, challenge_id);"
+	/* Members credited on a challenge after a merge (the merged challenge's author). */
+	"CREATE TABLE credits ("
+	"  challenge_id INTEGER NOT NULL REFERENCES challenges(id) ON DELETE CASCADE,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (challenge_id, user_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE moderation_log ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  at INTEGER NOT NULL,"
+	"  actor_id INTEGER NOT NULL REFERENCES users(id),"
+	"  actor_role INTEGER NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  reason TEXT NOT NULL DEFAULT ''"
+	") STRICT;"
+	/* Added after challenges exists; an added column with REFERENCES must default to NULL. */
+	"ALTER TABLE threads ADD COLUMN challenge_id INTEGER REFERENCES challenges(id);"
+	"PRAGMA user_version = 3;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -152,6 +325,80 @@ int store_bind_text(sqlite3_stmt *stmt, int idx, const char *s)
 	return rc == SQLITE_OK ? BBS_OK : (rc == SQLITE_TOOBIG ? BBS_ERR_TOOBIG : BBS_ERR_DB);
 }
 
+int store_bind_i64(sqlite3_stmt *stmt, int idx, int64_t v)
+{
+	return sqlite3_bind_int64(stmt, idx, v) == SQLITE_OK ? BBS_OK : BBS_ERR_DB;
+}
+
+int store_bind_i64s(sqlite3_stmt *stmt, const int64_t *args, int nargs)
+{
+	for (int i = 0; i < nargs; i++)
+		if (sqlite3_bind_int64(stmt, i + 1, args[i]) != SQLITE_OK)
+			return BBS_ERR_DB;
+	return BBS_OK;
+}
+
+int store_step_row(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		return BBS_OK;
+	return rc == SQLITE_DONE ? BBS_ERR_NOTFOUND : store_rc(st, rc, what);
+}
+
+int store_collect(struct store *st, sqlite3_stmt *stmt, const struct store_row_type *type,
+	size_t max, struct store_rows *rows, const char *what)
+{
+	unsigned char *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = SQLITE_DONE;
+
+	rows->v = NULL;
+	rows->n = 0;
+	/* The limit is checked before stepping: no row past it is read. */
+	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if (cap > max)
+				cap = max;
+			v = xrealloc(v, cap * type->size);
+		}
+		void *elem = v + n * type->size;
+		memset(elem, 0, type->size);
+		type->read(stmt, elem);
+		n++;
+	}
+	rows->v = v;
+	rows->n = n;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return BBS_OK;
+	store_rows_free(type, rows);
+	return store_rc(st, rc, what);
+}
+
+int store_select(struct store *st, const char *sql, const int64_t *args, int nargs,
+	const struct store_row_type *type, size_t max, struct store_rows *rows, const char *what)
+{
+	sqlite3_stmt *stmt = NULL;
+	int err = store_prepare(st, sql, &stmt);
+	if (err >= 0 && (err = store_bind_i64s(stmt, args, nargs)) >= 0)
+		err = store_collect(st, stmt, type, max, rows, what);
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+void store_rows_free(const struct store_row_type *type, struct store_rows *rows)
+{
+	if (!rows || !rows->v)
+		return;
+	if (type->finish)
+		for (size_t i = 0; i < rows->n; i++)
+			type->finish((unsigned char *)rows->v + i * type->size);
+	free(rows->v);
+	rows->v = NULL;
+	rows->n = 0;
+}
+
 char *store_col_text(sqlite3_stmt *stmt, int col)
 {
 	const unsigned char *s = sqlite3_column_text(stmt, col);
@@ -175,6 +422,65 @@ int store_clean(const char *s, size_t max, int flags, char **out)
 		return BBS_ERR_TOOBIG;
 	*out = text_sanitize(s, len, flags);
 	return BBS_OK;
+}
+
+int store_run_i64(struct store *st, const char *sql, const int64_t *args, int nargs,
+	int64_t *out, const char *what)
+{
+	sqlite3_stmt *stmt = NULL;
+	int err = store_prepare(st, sql, &stmt);
+	if (err < 0 || (err = store_bind_i64s(stmt, args, nargs)) < 0)
+		goto out;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if (out)
+			*out = sqlite3_column_int64(stmt, 0);
+		err = 1;
+	} else if (rc == SQLITE_DONE) {
+		err = 0;
+	} else {
+		err = store_rc(st, rc, what);
+	}
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\n';
+}
+
+int store_clean_text(const char *s, size_t max, bool multiline, char **out)
+{
+	char *clean = NULL;
+	*out = NULL;
+	if (!s)
+		return BBS_ERR_INVALID;
+	int err = store_clean(s, max, multiline ? TEXT_MULTILINE : 0, &clean);
+	if (err < 0)
+		return err;
+	size_t start = 0, end = strlen(clean);
+	while (end > 0 && is_space(clean[end - 1]))
+		end--;
+	for (size_t i = 0; i < end && is_space(clean[i]); i++)
+		if (!multiline || clean[i] == '\n')
+			start = i + 1;
+	if (!multiline)
+		while (start < end && clean[start] == ' ')
+			start++;
+	if (start >= end) {
+		free(clean);
+		return BBS_ERR_INVALID;
+	}
+	*out = xstrndup(clean + start, end - start);
+	free(clean);
+	return BBS_OK;
+}
+
+bool store_client_token_ok(const char *token)
+{
+	return !token || store_token_valid(token, STORE_CLIENT_TOKEN_MAX);
 }
 
 bool store_token_valid(const char *s, size_t max)
@@ -320,13 +626,14 @@ static int check_not_newer(struct store *st, int version)
  * Returns 1 if it applied a step, 0 if the schema is current. */
 static int migrate_step(struct store *st, void *ctx)
 {
+	const int *target = ctx;
 	int version = 0;
 	int err = read_user_version(st, &version);
 	if (err < 0)
 		return err;
 	if ((err = check_not_newer(st, version)) < 0)
 		return err;
-	if (version == SCHEMA_VERSION)
+	if (version >= *target)
 		return 0;
 	int rc = sqlite3_exec(st->db, migrations[version], NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -344,10 +651,11 @@ static int migrate_step(struct store *st, void *ctx)
 	return 1;
 }
 
-static int migrate(struct store *st)
+/* Migrates forward to schema version target (SCHEMA_VERSION but in migration tests). */
+static int migrate(struct store *st, int target)
 {
 	for (;;) {
-		int err = store_tx(st, true, migrate_step, NULL);
+		int err = store_tx(st, true, migrate_step, &target);
 		if (err < 0)
 			return err;
 		if (err == 0)
@@ -418,7 +726,7 @@ static int set_pragmas(struct store *st)
 	return exec_const(st, "PRAGMA synchronous = FULL", "set synchronous");
 }
 
-int store_open(const char *path, struct store **out)
+static int open_at(const char *path, int target, struct store **out)
 {
 	struct store *st = NULL;
 	int err, version = 0;
@@ -426,7 +734,7 @@ int store_open(const char *path, struct store **out)
 	if (!out)
 		return BBS_ERR_INVALID;
 	*out = NULL;
-	if (!path || !*path)
+	if (!path || !*path || target < 1 || target > SCHEMA_VERSION)
 		return BBS_ERR_INVALID;
 	if ((err = create_private(path)) < 0)
 		return err;
@@ -458,13 +766,23 @@ int store_open(const char *path, struct store **out)
 		goto out;
 	if ((err = set_pragmas(st)) < 0)
 		goto out;
-	if ((err = migrate(st)) < 0)
+	if ((err = migrate(st, target)) < 0)
 		goto out;
 	*out = st;
 	st = NULL;
 out:
 	store_close(st);
 	return err;
+}
+
+int store_open(const char *path, struct store **out)
+{
+	return open_at(path, SCHEMA_VERSION, out);
+}
+
+int store_open_at_version(const char *path, int version, struct store **out)
+{
+	return open_at(path, version, out);
 }
 
 void store_close(struct store *st)
@@ -488,18 +806,9 @@ static int setting_get_tx(struct store *st, void *ctx)
 	struct setting_get *g = ctx;
 	sqlite3_stmt *stmt = NULL;
 	int err = store_prepare(st, "SELECT value FROM settings WHERE key = ?1", &stmt);
-	if (err < 0)
-		goto out;
-	if ((err = store_bind_text(stmt, 1, g->key)) < 0)
-		goto out;
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	if (err >= 0 && (err = store_bind_text(stmt, 1, g->key)) >= 0
+	    && (err = store_step_row(st, stmt, "read setting")) >= 0)
 		g->value = store_col_text(stmt, 0);
-	else if (rc == SQLITE_DONE)
-		err = BBS_ERR_NOTFOUND;
-	else
-		err = store_rc(st, rc, "read setting");
-out:
 	sqlite3_finalize(stmt);
 	return err;
 }
@@ -531,12 +840,9 @@ static int setting_set_tx(struct store *st, void *ctx)
 	int err = store_prepare(st,
 		"INSERT INTO settings (key, value) VALUES (?1, ?2) "
 		"ON CONFLICT (key) DO UPDATE SET value = excluded.value", &stmt);
-	if (err < 0)
-		goto out;
-	if ((err = store_bind_text(stmt, 1, s->key)) < 0 || (err = store_bind_text(stmt, 2, s->value)) < 0)
-		goto out;
-	err = store_exec_stmt(st, stmt, "write setting");
-out:
+	if (err >= 0 && (err = store_bind_text(stmt, 1, s->key)) >= 0
+	    && (err = store_bind_text(stmt, 2, s->value)) >= 0)
+		err = store_exec_stmt(st, stmt, "write setting");
 	sqlite3_finalize(stmt);
 	return err;
 }

@@ -49,6 +49,12 @@ void store_close(struct store *st);
 /* The schema version this build migrates to. */
 int store_schema_version(void);
 
+/* For migration tests only: store_open, but migrates no further than schema version version
+ * (1..store_schema_version(); BBS_ERR_INVALID otherwise). A file already at a newer version
+ * that this build knows is opened as it is. Never use it on a portal's database: the rest
+ * of the store expects the newest schema. */
+int store_open_at_version(const char *path, int version, struct store **out);
+
 /* Writes the seed content (site name, welcome page, focus areas and their pages, the
  * "Who we are" page) if it is not there yet. Running it again changes nothing. */
 int store_seed(struct store *st);
@@ -78,6 +84,7 @@ struct store_user {
 	char *pwhash;        /* Argon2id string from keys_password_hash, or NULL if no password */
 	int64_t created;     /* unix seconds */
 	int64_t last_login;  /* unix seconds, 0 if never */
+	char *region;        /* schema 3: where the member works ("" if not stated), one line */
 };
 void store_user_free(struct store_user *u);
 void store_user_list_free(struct store_user **v, size_t n);
@@ -151,5 +158,319 @@ struct store_area {
 void store_area_list_free(struct store_area *v, size_t n);
 /* Focus areas in menu order (not archived). */
 int store_area_list(struct store *st, struct store_area **v, size_t *n);
+
+/* ---- discussion boards (schema version 2) ---- */
+#define STORE_TITLE_MAX 200        /* a discussion title, bytes of input */
+#define STORE_POST_MAX 65536       /* a post body, bytes of input */
+#define STORE_QUERY_MAX 256        /* a search query */
+
+struct store_board {
+	int64_t id;
+	int64_t area_id;        /* 0 for a general board not tied to a focus area */
+	char *slug;             /* "general", "global-coordination", ... */
+	char *name;
+	char *description;
+	int position;
+	int64_t threads;        /* discussions in the board */
+	int64_t unread;         /* discussions with posts the member has not read */
+	int64_t last_post_at;   /* unix seconds, 0 if the board is empty */
+};
+void store_board_finish(struct store_board *b);
+void store_board_list_free(struct store_board *v, size_t n);
+/* Boards in menu order with counts for member user_id. area_id: -1 all boards, 0 only
+ * general boards, > 0 only that focus area's boards. Menu order: general boards by position,
+ * then each area's boards (areas by their position). Archived boards are left out of lists;
+ * store_board_get finds them (BBS_ERR_NOTFOUND for no such board). */
+int store_board_list(struct store *st, int64_t user_id, int64_t area_id,
+	struct store_board **v, size_t *n);
+int store_board_get(struct store *st, int64_t user_id, int64_t board_id, struct store_board *out);
+
+struct store_thread {
+	int64_t id;
+	int64_t board_id;
+	char *title;
+	int64_t author_id;
+	char *author_handle;
+	char *author_name;       /* display name ("" if none) */
+	int64_t created;
+	int64_t last_post_at;
+	int64_t posts;           /* posts in the discussion, including the first */
+	bool pinned;
+	bool locked;             /* no new replies */
+	int64_t unread;          /* posts member user_id has not read */
+	int64_t first_unread;    /* seq of the first unread post, 0 if all read */
+	int64_t challenge_id;    /* schema 3: the challenge it was promoted from, 0 if none */
+};
+void store_thread_finish(struct store_thread *t);
+void store_thread_list_free(struct store_thread *v, size_t n);
+/* One page of a board's discussions for member user_id: pinned first, then by latest
+ * activity (newest first), then by id. Fast at any offset for boards of 100,000 discussions. */
+int store_thread_page(struct store *st, int64_t user_id, int64_t board_id, int64_t offset,
+	int64_t limit, struct store_thread **v, size_t *n);
+int store_thread_get(struct store *st, int64_t user_id, int64_t thread_id,
+	struct store_thread *out);
+/* Starts a discussion: title (one line, 1..STORE_TITLE_MAX bytes) and its first post (body,
+ * multi-line, 1..STORE_POST_MAX bytes), both cleaned, in one transaction. The author has read
+ * their own post. Sets *thread_id and *post_id when not NULL. Over a limit: BBS_ERR_TOOBIG
+ * (checked first); empty after trimming white space: BBS_ERR_INVALID (titles are trimmed,
+ * bodies lose leading blank lines and trailing white space). No such board or author:
+ * BBS_ERR_NOTFOUND; an archived board: BBS_ERR_DENIED. client_token: NULL, or a
+ * caller-chosen token (1..64 bytes of printable ASCII without spaces, else BBS_ERR_INVALID)
+ * that makes the call idempotent per author: a second call with the same token creates
+ * nothing and returns the ids of the first (BBS_ERR_EXISTS if the token was used for another
+ * board). When 0 is returned the discussion is on disk (synchronous commit). */
+int store_thread_create(struct store *st, int64_t board_id, int64_t author_id, const char *title,
+	const char *body, const char *client_token, int64_t *thread_id, int64_t *post_id);
+
+/* Moderation: pins or unpins, locks or unlocks a discussion (the caller checks the role).
+ * BBS_ERR_NOTFOUND for no such discussion. */
+int store_thread_set_pinned(struct store *st, int64_t thread_id, bool pinned);
+int store_thread_set_locked(struct store *st, int64_t thread_id, bool locked);
+
+struct store_post {
+	int64_t id;
+	int64_t thread_id;
+	int64_t seq;             /* 1-based position in the discussion */
+	int64_t author_id;
+	char *author_handle;
+	char *author_name;
+	char *author_org;
+	char *author_sector;
+	char *body;              /* "" when deleted */
+	int64_t created;
+	int64_t edited;          /* time of the last edit, 0 if never edited */
+	bool deleted;            /* removed by its author (the record is kept) */
+	int64_t quote_of;        /* id of the post this one quotes, 0 if none */
+};
+void store_post_finish(struct store_post *p);
+void store_post_list_free(struct store_post *v, size_t n);
+/* Posts of a discussion with seq >= from_seq, in order, at most limit (1..1000; more is
+ * capped). *v is NULL when *n == 0. BBS_ERR_NOTFOUND for no such discussion. */
+int store_post_range(struct store *st, int64_t thread_id, int64_t from_seq, int64_t limit,
+	struct store_post **v, size_t *n);
+int store_post_get(struct store *st, int64_t post_id, struct store_post *out);
+/* Replies to a discussion (quote_of: a post id in the same discussion, or 0; else
+ * BBS_ERR_INVALID). The author has read their reply when they had read every post before it
+ * (if others posted while they wrote, those posts stay unread for them). BBS_ERR_DENIED if
+ * the discussion is locked (or its board archived). client_token as above (BBS_ERR_EXISTS if
+ * it was used in another discussion). Sizes and errors as for store_thread_create. When 0 is
+ * returned the reply is on disk. */
+int store_post_reply(struct store *st, int64_t thread_id, int64_t author_id, const char *body,
+	int64_t quote_of, const char *client_token, int64_t *post_id);
+/* Edits a post: only its author (BBS_ERR_DENIED otherwise, or if deleted). The earlier text is
+ * kept as a version; edited becomes now. The same text again changes nothing. */
+int store_post_edit(struct store *st, int64_t post_id, int64_t user_id, const char *body);
+/* Earlier versions of a post, oldest first (bodies only). (*bodies)[i] is a heap string and
+ * (*times)[i] the time that text was written (posted or edited); free all three with
+ * store_post_versions_free. A deleted post's last text is its last version. BBS_ERR_NOTFOUND
+ * if there is no such post. */
+int store_post_versions(struct store *st, int64_t post_id, char ***bodies, int64_t **times,
+	size_t *n);
+void store_post_versions_free(char **bodies, int64_t *times, size_t n);
+/* Deletes a post as its author (BBS_ERR_DENIED for anyone else): it shows as removed by its
+ * author; the record and its versions are kept (its text becomes the last version). Deleting
+ * it again changes nothing and returns 0. */
+int store_post_delete(struct store *st, int64_t post_id, int64_t user_id);
+
+/* ---- read state ---- */
+/* Marks posts up to and including seq as read for the member (never moves backwards; a seq
+ * past the end means all). Cheap when nothing changes (no write). BBS_ERR_NOTFOUND for no
+ * such discussion. */
+int store_thread_mark_read(struct store *st, int64_t user_id, int64_t thread_id, int64_t seq);
+int store_board_mark_read(struct store *st, int64_t user_id, int64_t board_id);
+int store_mark_all_read(struct store *st, int64_t user_id);
+/* Discussions with unread posts, over all boards that are not archived (the sum of the
+ * unread counts of store_board_list(area -1)). */
+int store_unread_total(struct store *st, int64_t user_id, int64_t *count);
+/* The next discussion with unread posts (oldest unread activity first: the discussion whose
+ * newest post is oldest, over all boards that are not archived) and the seq of its first
+ * unread post. BBS_ERR_NOTFOUND when everything is read. */
+int store_next_unread(struct store *st, int64_t user_id, int64_t *thread_id, int64_t *seq);
+
+/* ---- search (FTS5 over post bodies and discussion titles) ---- */
+struct store_hit {
+	int64_t post_id;
+	int64_t thread_id;
+	int64_t seq;
+	char *thread_title;
+	char *author_handle;
+	char *snippet;           /* one line of clean text around the match */
+	int64_t created;
+};
+void store_hit_list_free(struct store_hit *v, size_t n);
+/* Best-ranked posts matching the member's words (plain words, not FTS syntax: every word must
+ * match; quotes and operators in the input are treated as text). When the words as typed
+ * match fewer than limit posts and the last word has at least 3 letters, it also matches as
+ * a prefix ("encrypt" finds "encryption").
+ * A discussion's title counts as part of its first post (and weighs twice). Ranked by bm25
+ * among the 5,000 most recent matching posts (so a common word stays fast), at most limit
+ * hits (1..200). Deleted posts are never found. BBS_ERR_INVALID for a query
+ * with no words (e.g. only punctuation), BBS_ERR_TOOBIG over STORE_QUERY_MAX bytes. */
+int store_search(struct store *st, int64_t user_id, const char *query, int64_t limit,
+	struct store_hit **v, size_t *n);
+
+/* ---- drafts: what a member is writing, saved continuously ---- */
+struct store_draft {
+	char *context;   /* what it is for: "new:BOARD_ID", "reply:THREAD_ID[:QUOTED_POST_ID]",
+	                    "edit:POST_ID" */
+	char *title;     /* "" for replies */
+	char *body;
+	int64_t updated;
+};
+void store_draft_finish(struct store_draft *d);
+/* Creates or replaces the member's draft for context (exactly one of the forms above, else
+ * BBS_ERR_INVALID). Sizes as for posts (BBS_ERR_TOOBIG); text is cleaned but may be empty.
+ * get/delete: BBS_ERR_NOTFOUND when there is no such draft. */
+int store_draft_save(struct store *st, int64_t user_id, const char *context, const char *title,
+	const char *body);
+int store_draft_get(struct store *st, int64_t user_id, const char *context, struct store_draft *out);
+/* The member's most recently updated draft; BBS_ERR_NOTFOUND if none. */
+int store_draft_latest(struct store *st, int64_t user_id, struct store_draft *out);
+int store_draft_delete(struct store *st, int64_t user_id, const char *context);
+
+/* ---- for benchmarks and tests ---- */
+/* Generates `threads` discussions holding `posts` posts in all (posts >= threads) in board
+ * board_id, with random (deterministic for a seed) titles and bodies by up to 200 generated
+ * members ("bench-u000".."bench-u199", created if missing), spread over the last two years,
+ * in large transactions. Keeps every counter and the search index as the API would. About
+ * one post in 50,000 contains the rare word "quokka"; "safety" is a common word. Never call
+ * this on a portal's real database. */
+int store_bench_generate(struct store *st, int64_t board_id, int64_t threads, int64_t posts,
+	uint64_t seed);
+
+/* ---- the challenge question (schema version 3) ----
+ *
+ * The alliance asks its members one question at a time; members answer by naming specific
+ * problems (challenges), endorse each other's, and moderators group duplicates and turn the
+ * strongest into discussions. Results are open: counts by sector and region.
+ * Permission checks live here too: actor_id is the member doing it; moderator-only functions
+ * return BBS_ERR_DENIED for members (role < STORE_ROLE_MODERATOR), whatever the caller.
+ */
+#define STORE_CHALLENGE_TITLE_MAX 160   /* one line */
+#define STORE_CHALLENGE_BODY_MAX 8192   /* the explanation */
+
+struct store_question {
+	int64_t id;
+	char *text;            /* the question itself, one paragraph */
+	char *intro;           /* an optional note under it ("" if none) */
+	int64_t opens;         /* unix seconds; 0 = open from creation */
+	int64_t closes;        /* unix seconds; 0 = no closing date */
+	bool reveal_after_answer; /* members see others' answers only after submitting their own */
+	bool current;          /* the question shown from the main menu */
+	int64_t created;
+	int64_t respondents;   /* members who submitted at least one challenge */
+	int64_t challenges;    /* visible (not withdrawn, not merged away) challenges */
+};
+void store_question_finish(struct store_question *q);
+void store_question_list_free(struct store_question *v, size_t n);
+/* True when members may submit now (opens <= now < closes). */
+bool store_question_is_open(const struct store_question *q, int64_t now);
+/* The current question. BBS_ERR_NOTFOUND if none. */
+int store_question_current(struct store *st, struct store_question *out);
+int store_question_get(struct store *st, int64_t id, struct store_question *out);
+/* All questions, newest first (the archive). */
+int store_question_list(struct store *st, struct store_question **v, size_t *n);
+/* Moderators: creates a question and makes it current (the previous one stays in the archive).
+ * text 1..STORE_FIELD_MAX*4 bytes, cleaned multi-line. */
+int store_question_create(struct store *st, int64_t actor_id, const char *text, const char *intro,
+	int64_t opens, int64_t closes, bool reveal_after_answer, int64_t *id);
+int store_question_update(struct store *st, int64_t actor_id, int64_t id, const char *text,
+	const char *intro, int64_t opens, int64_t closes, bool reveal_after_answer);
+int store_question_set_current(struct store *st, int64_t actor_id, int64_t id);
+
+struct store_challenge {
+	int64_t id;
+	int64_t question_id;
+	char *title;
+	char *body;
+	int64_t author_id;
+	char *author_handle;
+	char *author_name;
+	char *credits;         /* handles credited after merges, comma-separated, "" if none */
+	int64_t *areas;        /* focus area ids it is tagged with */
+	size_t nareas;
+	int64_t created;
+	int64_t edited;        /* 0 if never */
+	int64_t endorsements;  /* distinct members who endorse it (merges combined) */
+	bool endorsed_by_viewer;
+	bool withdrawn;        /* by its author */
+	bool hidden;           /* by a moderator */
+	char *hidden_reason;   /* "" unless hidden */
+	int64_t hidden_at;
+	int64_t merged_into;   /* 0, or the challenge it was merged into */
+	int64_t thread_id;     /* the discussion it was promoted to, 0 if none */
+};
+void store_challenge_finish(struct store_challenge *c);
+void store_challenge_list_free(struct store_challenge *v, size_t n);
+
+/* Submits a challenge to an open question. areas: 1..8 focus area ids. Refused with
+ * BBS_ERR_DENIED when the question is closed or not yet open. client_token as for posts. */
+int store_challenge_submit(struct store *st, int64_t question_id, int64_t author_id,
+	const char *title, const char *body, const int64_t *areas, size_t nareas,
+	const char *client_token, int64_t *id);
+/* The author, while the question is open (BBS_ERR_DENIED otherwise). */
+int store_challenge_edit(struct store *st, int64_t id, int64_t actor_id, const char *title,
+	const char *body, const int64_t *areas, size_t nareas);
+int store_challenge_withdraw(struct store *st, int64_t id, int64_t actor_id);
+/* A challenge as viewer_id may see it: BBS_ERR_DENIED when answer-before-reveal hides it from
+ * this viewer; hidden ones come back with hidden=true and, for members other than moderators,
+ * title and body blanked. */
+int store_challenge_get(struct store *st, int64_t viewer_id, int64_t id, struct store_challenge *out);
+
+enum store_challenge_order { STORE_CH_BY_ENDORSEMENTS = 0, STORE_CH_NEWEST = 1 };
+/* Added by the store: a viewer_id for exports and published results (bbsctl challenge
+ * export): sees what a member who has answered sees (hidden ones blanked, no
+ * answer-before-reveal restriction, endorsed_by_viewer false). Never a real member's id. */
+#define STORE_VIEWER_PUBLIC ((int64_t)-1)
+/* Lists a question's challenges for viewer_id (not withdrawn, not merged away; hidden ones
+ * included as above). area_id 0 = all areas; author_id 0 = everyone's. When answer-before-reveal
+ * applies and the viewer (not a moderator) has not submitted yet, only the viewer's own are
+ * listed and *reveal_pending is set true. */
+int store_challenge_list(struct store *st, int64_t viewer_id, int64_t question_id,
+	enum store_challenge_order order, int64_t area_id, int64_t author_id, int64_t offset,
+	int64_t limit, struct store_challenge **v, size_t *n, bool *reveal_pending);
+
+/* Endorses (on) or takes back (off) a challenge: once per member, never one's own
+ * (BBS_ERR_DENIED), idempotent (endorsing twice is one endorsement, returns 0). Also refused
+ * while the viewer may not see it. */
+int store_challenge_endorse(struct store *st, int64_t id, int64_t user_id, bool on);
+
+struct store_count {
+	char *label;     /* a sector, a region, an area name; "Not stated" for empty */
+	int64_t count;
+};
+void store_count_list_free(struct store_count *v, size_t n);
+enum store_breakdown { STORE_BY_SECTOR = 0, STORE_BY_REGION = 1 };
+/* Who endorses a challenge, as counts by sector or region (never names). */
+int store_challenge_endorsers(struct store *st, int64_t id, enum store_breakdown by,
+	struct store_count **v, size_t *n);
+/* Members who answered a question, as counts by sector or region. */
+int store_question_respondents(struct store *st, int64_t question_id, enum store_breakdown by,
+	struct store_count **v, size_t *n);
+
+/* Moderators. Merge: from's endorsements join into's (a member who endorsed both counts once),
+ * from's author is credited on into, from shows as merged. Hide/unhide with a reason (1..
+ * STORE_FIELD_MAX bytes). Promote: starts a discussion in board_id (normally the board of the
+ * challenge's first focus area) with the challenge's title and body, authored by the
+ * challenge's author, linked both ways (store_thread has challenge_id). Each writes a
+ * moderation record entry. */
+int store_challenge_merge(struct store *st, int64_t actor_id, int64_t from_id, int64_t into_id);
+int store_challenge_hide(struct store *st, int64_t actor_id, int64_t id, const char *reason);
+int store_challenge_unhide(struct store *st, int64_t actor_id, int64_t id);
+int store_challenge_promote(struct store *st, int64_t actor_id, int64_t id, int64_t board_id,
+	int64_t *thread_id);
+
+/* The public moderation record: what moderators did, newest first. */
+struct store_modlog {
+	int64_t id;
+	int64_t at;
+	char *action;    /* "hidden", "unhidden", "merged", "promoted", ... */
+	char *target;    /* "challenge 12: <title>" */
+	char *reason;    /* "" if none */
+	char *by_role;   /* "moderator" or "sysop" (names are not shown) */
+};
+void store_modlog_list_free(struct store_modlog *v, size_t n);
+int store_modlog_list(struct store *st, int64_t offset, int64_t limit, struct store_modlog **v,
+	size_t *n);
 
 #endif

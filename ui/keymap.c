@@ -35,6 +35,9 @@ static const struct ui_binding menu_bindings[] = {
 		"Open item number N", NULL, NULL },
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
 	{ UI_ACT_QUIT, { 'q', UI_KEY_ESC }, NULL, "Log off (asks first)", "q", "log off" },
+	{ UI_ACT_NEXT_UNREAD, { 'n' }, NULL, "Open the next discussion with unread posts",
+		"n", "next unread" },
+	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
 };
 
 static const struct ui_binding pager_bindings[] = {
@@ -47,6 +50,121 @@ static const struct ui_binding pager_bindings[] = {
 	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL },
 	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+};
+
+static const struct ui_binding area_bindings[] = {
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back to the menu",
+		"q", "back" },
+	{ UI_ACT_BOARDS, { 'b' }, NULL, "This area's discussion boards", "b", "boards" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Scroll up one line", "j/k", "scroll" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j', UI_KEY_ENTER }, NULL, "Scroll down one line", NULL, NULL },
+	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", "Space", "page" },
+	{ UI_ACT_PGUP, { K_PGUP }, NULL, "Scroll up one page", NULL, NULL },
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL },
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+};
+
+/* Moving in a list, shared wording for the three lists. */
+#define LIST_MOVES \
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", "j/k", "move" }, \
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Move down", NULL, NULL }, \
+	{ UI_ACT_PGUP, { K_PGUP }, NULL, "Move up one page", NULL, NULL }, \
+	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Move down one page", NULL, NULL }, \
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "First item", NULL, NULL }, \
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Last item", NULL, NULL }
+
+static const struct ui_binding boards_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the selected board", "Enter", "open" },
+	LIST_MOVES,
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_NEXT_UNREAD, { 'n' }, NULL, "Open the next discussion with unread posts",
+		"n", "next unread" },
+	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
+	{ UI_ACT_MARK_READ, { 'm' }, NULL, "Mark this board read", "m", "mark read" },
+	{ UI_ACT_MARK_ALL, { 'M' }, NULL, "Mark everything read (asks first)", NULL, NULL },
+};
+
+static const struct ui_binding threads_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the selected discussion",
+		"Enter", "open" },
+	{ UI_ACT_NEW, { 'c' }, NULL, "Start a new discussion", "c", "new" },
+	LIST_MOVES,
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back to the boards",
+		"q", "back" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_NEXT_UNREAD, { 'n' }, NULL, "Open the next discussion with unread posts",
+		"n", "next unread" },
+	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
+	{ UI_ACT_MARK_READ, { 'm' }, NULL, "Mark this board read", "m", "mark read" },
+};
+
+static const struct ui_binding discussion_bindings[] = {
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL,
+		"Back to the discussion list", "q", "back" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Scroll up one line", "j/k", "scroll" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j', UI_KEY_ENTER }, NULL, "Scroll down one line", NULL, NULL },
+	{ UI_ACT_NEXT_POST, { 'J' }, NULL, "Next post", "J/K", "post" },
+	{ UI_ACT_PREV_POST, { 'K' }, NULL, "Previous post", NULL, NULL },
+	{ UI_ACT_REPLY, { 'r' }, NULL, "Reply", "r", "reply" },
+	{ UI_ACT_QUOTE, { 'R' }, NULL, "Reply quoting the current post", "R", "quote" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_NEXT_UNREAD, { 'n' }, NULL, "Open the next discussion with unread posts",
+		"n", "next unread" },
+	{ UI_ACT_EDIT, { 'e' }, NULL, "Edit the current post (your own)", "e", "edit" },
+	{ UI_ACT_DELETE, { 'd' }, NULL, "Delete the current post (your own; asks first)",
+		"d", "delete" },
+	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
+	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", NULL, NULL },
+	{ UI_ACT_PGUP, { K_PGUP, 'b' }, NULL, "Scroll up one page", NULL, NULL },
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the first post", NULL, NULL },
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
+};
+
+static const struct ui_binding search_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the discussion at this post",
+		"Enter", "open" },
+	LIST_MOVES,
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_SEARCH, { '/' }, NULL, "Search again", "/", "search" },
+};
+
+/* The editor: every printable key is text, so its commands are control keys; help is ^G
+ * (as in nano) because '?' must type a question mark. */
+#define EDITOR_KEYS \
+	{ UI_ACT_SEND, { UI_CTRL('x') }, "^X", "Send", "^X", "send" }, \
+	{ UI_ACT_CANCEL, { UI_CTRL('c'), UI_KEY_ESC }, "^C, Esc", \
+		"Cancel (asks before throwing away what you typed)", "^C", "cancel" }
+#define EDITOR_MOVES \
+	{ UI_ACT_HELP, { UI_CTRL('g'), UI_FN(KEY_F(1)) }, "^G, F1", "This help", "^G", "help" }, \
+	{ UI_ACT_LEFT, { K_LEFT }, NULL, "Cursor left", NULL, NULL }, \
+	{ UI_ACT_RIGHT, { K_RIGHT }, NULL, "Cursor right", NULL, NULL }, \
+	{ UI_ACT_UP, { K_UP }, NULL, "Cursor up one line", NULL, NULL }, \
+	{ UI_ACT_DOWN, { K_DOWN }, NULL, "Cursor down one line", NULL, NULL }, \
+	{ UI_ACT_WORD_LEFT, { UI_KEY_WORD_LEFT }, "Ctrl-Left, Alt-b", "Previous word", NULL, NULL }, \
+	{ UI_ACT_WORD_RIGHT, { UI_KEY_WORD_RIGHT }, "Ctrl-Right, Alt-f", "Next word", NULL, NULL }, \
+	{ UI_ACT_LINE_START, { K_HOME, UI_CTRL('a') }, "Home, ^A", "Start of the line", NULL, NULL }, \
+	{ UI_ACT_LINE_END, { K_END, UI_CTRL('e') }, "End, ^E", "End of the line", NULL, NULL }, \
+	{ UI_ACT_PGUP, { K_PGUP }, NULL, "Up one page", NULL, NULL }, \
+	{ UI_ACT_PGDN, { K_PGDN }, NULL, "Down one page", NULL, NULL }, \
+	{ UI_ACT_BACKSPACE, { UI_KEY_BACKSPACE }, "Backspace, ^H", "Delete the character before the cursor", \
+		NULL, NULL }, \
+	{ UI_ACT_DELETE_CHAR, { UI_KEY_DELETE, UI_CTRL('d') }, "Delete, ^D", \
+		"Delete the character under the cursor", NULL, NULL }, \
+	{ UI_ACT_NEWLINE, { UI_KEY_ENTER }, NULL, "New line (in the title: go to the text)", NULL, NULL }
+
+static const struct ui_binding editor_new_bindings[] = {
+	EDITOR_KEYS,
+	{ UI_ACT_SWITCH, { UI_KEY_TAB }, "Tab", "Between the title and the text", "Tab",
+		"title/body" },
+	EDITOR_MOVES,
+};
+
+static const struct ui_binding editor_bindings[] = {
+	EDITOR_KEYS,
+	EDITOR_MOVES,
 };
 
 static const struct ui_binding help_bindings[] = {
@@ -64,6 +182,13 @@ static const struct ui_binding help_bindings[] = {
 const struct ui_keymap ui_keymap_menu = KEYMAP("Main menu", menu_bindings);
 const struct ui_keymap ui_keymap_pager = KEYMAP("Page viewer", pager_bindings);
 const struct ui_keymap ui_keymap_help = KEYMAP("Help", help_bindings);
+const struct ui_keymap ui_keymap_area = KEYMAP("Focus area page", area_bindings);
+const struct ui_keymap ui_keymap_boards = KEYMAP("Board list", boards_bindings);
+const struct ui_keymap ui_keymap_threads = KEYMAP("Discussion list", threads_bindings);
+const struct ui_keymap ui_keymap_discussion = KEYMAP("Discussion", discussion_bindings);
+const struct ui_keymap ui_keymap_search = KEYMAP("Search results", search_bindings);
+const struct ui_keymap ui_keymap_editor_new = KEYMAP("Editor", editor_new_bindings);
+const struct ui_keymap ui_keymap_editor = KEYMAP("Editor", editor_bindings);
 
 int ui_keymap_lookup(const struct ui_keymap *km, int key)
 {

@@ -139,9 +139,12 @@ static int run(struct store *st, const struct store_user *user)
 
 	switch (ui_term_open(&term)) {
 	case UI_TERM_OK:
+		/* stderr is the member's screen now: log lines would land in the middle of it. */
+		bbs_log_init("bbs", true, BBS_LOG_WARN);
 		status = ui_app_run(&app, menu);
 		menu = NULL; /* the app destroyed it */
 		ui_term_close();
+		bbs_log_init("bbs", false, BBS_LOG_WARN);
 		break;
 	case UI_TERM_DUMB:
 		fprintf(stderr, "bbs: the full-screen portal needs a real terminal "

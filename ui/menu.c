@@ -1,13 +1,16 @@
 /*
  * menu.c: the main menu screen.
  *
- * Items, in order: the focus areas from the store (store_area_list), "Who we are", "Log off".
+ * Items, in order: the focus areas from the store (store_area_list), "Discussion boards"
+ * (its summary is the member's unread count), "Who we are", "Log off".
  * Each shows its number (1-9 open it directly), its name and, when there is room, its
  * one-line summary. The selected item is drawn in reverse video AND marked with ">", so it
- * is visible on terminals without attributes.
+ * is visible on terminals without attributes. n opens the next unread discussion, / searches.
+ * Right after login, a draft the member left unsent is offered back on the bottom line.
  *
- * Must never: read the store while drawing (items are loaded once, at creation), or let
- * the selection leave the item list whatever the window size.
+ * Must never: read the store while drawing (items are loaded at creation, the unread count
+ * when the menu is on top again), or let the selection leave the item list whatever the
+ * window size.
  */
 #include "ui/ui.h"
 
@@ -16,13 +19,14 @@
 
 #include <stdlib.h>
 
-enum menu_kind { ITEM_PAGE, ITEM_LOGOFF };
+enum menu_kind { ITEM_PAGE, ITEM_AREA, ITEM_BOARDS, ITEM_LOGOFF };
 
 struct menu_item {
 	enum menu_kind kind;
 	char *name;
 	char *summary;     /* may be empty */
-	char *page_slug;   /* ITEM_PAGE only */
+	char *page_slug;   /* ITEM_PAGE and ITEM_AREA */
+	int64_t area_id;   /* ITEM_AREA only */
 };
 
 struct menu {
@@ -47,6 +51,7 @@ struct menu {
 #define MENU_WHO_SUMMARY_KEY "who_we_are_summary"
 #define MENU_WHO_SUMMARY_DEFAULT "Our shared principles, news and announcements"
 #define MENU_LOGOFF_NAME "Log off"
+#define MENU_BOARDS_NAME "Discussion boards"
 
 static void menu_add(struct menu *m, enum menu_kind kind, const char *name, const char *summary,
 	const char *slug)
@@ -57,6 +62,25 @@ static void menu_add(struct menu *m, enum menu_kind kind, const char *name, cons
 	it->name = xstrdup(name ? name : "");
 	it->summary = xstrdup(summary ? summary : "");
 	it->page_slug = slug ? xstrdup(slug) : NULL;
+}
+
+/* The boards item's summary: the member's unread discussions. */
+static void menu_unread_summary(struct menu *m, struct ui_app *app)
+{
+	int64_t count = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		struct menu_item *it = &m->items[i];
+		if (it->kind != ITEM_BOARDS)
+			continue;
+		free(it->summary);
+		if (store_unread_total(app->st, app->user->id, &count) != 0)
+			it->summary = xstrdup("");
+		else if (count > 0)
+			it->summary = xasprintf("%lld unread", (long long)count);
+		else
+			it->summary = xstrdup("all read");
+	}
 }
 
 static void menu_label(const struct menu *m, size_t i, char *buf, size_t size)
@@ -164,6 +188,12 @@ static void menu_open(struct menu *m, struct ui_app *app)
 	case ITEM_PAGE:
 		ui_app_push(app, ui_pager_open_page(app, it->page_slug, it->name));
 		break;
+	case ITEM_AREA:
+		ui_app_push(app, ui_pager_open_area(app, it->area_id, it->name, it->page_slug));
+		break;
+	case ITEM_BOARDS:
+		ui_app_push(app, ui_boards_create(app, -1, NULL));
+		break;
 	case ITEM_LOGOFF:
 		/* Choosing "Log off" is already the explicit request: no second question. */
 		app->quit = true;
@@ -198,11 +228,40 @@ static enum ui_result menu_action(struct ui_screen *s, struct ui_app *app, int a
 	case UI_ACT_QUIT:
 		ui_app_ask_logoff(app);
 		return UI_RES_REDRAW;
+	case UI_ACT_NEXT_UNREAD:
+		ui_nav_next_unread(app, false);
+		return UI_RES_REDRAW;
+	case UI_ACT_SEARCH:
+		ui_nav_search(app);
+		return UI_RES_REDRAW;
 	default:
 		return UI_RES_NONE;
 	}
 	menu_keep_visible(m);
 	return m->sel != old ? UI_RES_REDRAW : UI_RES_NONE;
+}
+
+static void menu_resume(struct ui_screen *s, struct ui_app *app)
+{
+	menu_unread_summary((struct menu *)s, app);
+}
+
+/* After login: offer the latest unsent draft back (the link may have dropped mid-post). */
+static void menu_start(struct ui_screen *s, struct ui_app *app)
+{
+	struct store_draft d = { 0 };
+	char what[STORE_FIELD_MAX + 64];
+
+	(void)s;
+	if (store_draft_latest(app->st, app->user->id, &d) != 0)
+		return;
+	if (d.context && ui_editor_describe(app, d.context, what, sizeof what)) {
+		char *question = xasprintf("You have an unsent draft (%s). Resume it? (y/n)", what);
+		if (ui_app_confirm(app, question) && !app->quit)
+			ui_app_push(app, ui_editor_from_context(app, d.context));
+		free(question);
+	}
+	store_draft_finish(&d);
 }
 
 static void menu_destroy(struct ui_screen *s)
@@ -233,6 +292,8 @@ struct ui_screen *ui_menu_create(struct ui_app *app)
 	m->base.cursor = menu_cursor;
 	m->base.action = menu_action;
 	m->base.destroy = menu_destroy;
+	m->base.resume = menu_resume;
+	m->base.start = menu_start;
 
 	int r = store_area_list(app->st, &areas, &n_areas);
 	if (r != 0) {
@@ -240,9 +301,13 @@ struct ui_screen *ui_menu_create(struct ui_app *app)
 		areas = NULL;
 		n_areas = 0;
 	}
-	for (size_t i = 0; i < n_areas; i++)
-		menu_add(m, ITEM_PAGE, areas[i].name, areas[i].summary, areas[i].page_slug);
+	for (size_t i = 0; i < n_areas; i++) {
+		menu_add(m, ITEM_AREA, areas[i].name, areas[i].summary, areas[i].page_slug);
+		m->items[m->n - 1].area_id = areas[i].id;
+	}
 	store_area_list_free(areas, n_areas);
+	menu_add(m, ITEM_BOARDS, MENU_BOARDS_NAME, NULL, NULL);
+	menu_unread_summary(m, app);
 
 	if (store_setting_get(app->st, MENU_WHO_SUMMARY_KEY, &who_summary) != 0)
 		who_summary = NULL;

@@ -6,6 +6,8 @@
  * resize the line that was at the top stays at the top: the position is kept as a byte
  * offset into the body, not as a line number.
  *
+ * A focus area's page has one more key, b, for the area's discussion boards.
+ *
  * Must never: draw body text except through ui_draw_text, or index past the wrapped lines.
  */
 #include "ui/ui.h"
@@ -29,6 +31,9 @@ struct pager {
 	int heading_y;
 	int text_y;
 	int text_cols;
+	/* A focus area's page (keymap ui_keymap_area): */
+	int64_t area_id;
+	char *area_name;
 };
 
 /* Line index to keep at the top for a byte offset: the last line starting at or before it. */
@@ -117,6 +122,10 @@ static enum ui_result pager_action(struct ui_screen *s, struct ui_app *app, int 
 		ui_app_pop(app); /* destroys p: do not touch it after this */
 		return UI_RES_REDRAW;
 	}
+	if (action == UI_ACT_BOARDS && p->area_id > 0) {
+		ui_app_push(app, ui_boards_create(app, p->area_id, p->area_name));
+		return UI_RES_REDRAW;
+	}
 	return ui_scroll_action(&p->sc, action);
 }
 
@@ -129,6 +138,7 @@ static void pager_destroy(struct ui_screen *s)
 	free(p->title);
 	free(p->body);
 	free(p->lines);
+	free(p->area_name);
 	free(p);
 }
 
@@ -160,5 +170,17 @@ struct ui_screen *ui_pager_open_page(struct ui_app *app, const char *slug,
 		s = ui_pager_create(fallback_title, "This page has not been written yet.");
 	}
 	store_page_finish(&page);
+	return s;
+}
+
+struct ui_screen *ui_pager_open_area(struct ui_app *app, int64_t area_id, const char *area_name,
+	const char *slug)
+{
+	struct ui_screen *s = ui_pager_open_page(app, slug && slug[0] ? slug : NULL, area_name);
+	struct pager *p = (struct pager *)s;
+
+	p->base.keymap = &ui_keymap_area;
+	p->area_id = area_id;
+	p->area_name = xstrdup(area_name ? area_name : "");
 	return s;
 }

@@ -1,5 +1,6 @@
 /*
- * scroll.c: the scrolling arithmetic the pager and help screens share.
+ * scroll.c: the scrolling arithmetic the pager and help screens share, and the selection
+ * arithmetic of the lists (board list, discussion list, search results).
  *
  * Pure integer logic on (top, total, view); no drawing. Must never let top go negative or
  * past the last full page, whatever the sizes (a 1-row window included).
@@ -59,4 +60,41 @@ void ui_scroll_position(const struct ui_scroll *sc, char *buf, size_t size)
 	long pct = (long)(sc->top + view) * 100 / sc->total;
 	if (bbs_snprintf(buf, size, "%ld%%", pct) != 0)
 		buf[0] = '\0';
+}
+
+void ui_select_clamp(struct ui_select *ls)
+{
+	int view = ls->view > 0 ? ls->view : 1;
+
+	if (ls->sel >= ls->total)
+		ls->sel = ls->total - 1;
+	if (ls->sel < 0)
+		ls->sel = 0;
+	if (ls->sel < ls->top)
+		ls->top = ls->sel;
+	if (ls->sel >= ls->top + view)
+		ls->top = ls->sel - view + 1;
+	int max_top = ls->total - view;
+	if (ls->top > max_top)
+		ls->top = max_top;
+	if (ls->top < 0)
+		ls->top = 0;
+}
+
+enum ui_result ui_select_action(struct ui_select *ls, int action)
+{
+	int old_sel = ls->sel, old_top = ls->top;
+	int page = ls->view > 1 ? ls->view - 1 : 1;
+
+	switch (action) {
+	case UI_ACT_UP: ls->sel--; break;
+	case UI_ACT_DOWN: ls->sel++; break;
+	case UI_ACT_PGUP: ls->sel -= page; ls->top -= page; break;
+	case UI_ACT_PGDN: ls->sel += page; ls->top += page; break;
+	case UI_ACT_HOME: ls->sel = 0; break;
+	case UI_ACT_END: ls->sel = ls->total - 1; break;
+	default: return UI_RES_NONE;
+	}
+	ui_select_clamp(ls);
+	return ls->sel != old_sel || ls->top != old_top ? UI_RES_REDRAW : UI_RES_NONE;
 }

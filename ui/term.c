@@ -6,10 +6,14 @@
  * curses is started with newterm(): TERM, then xterm-256color, then vt100. A known type that
  * cannot address the cursor ("dumb", hardcopy) gets no full-screen UI.
  *
- * Signals: SIGHUP/SIGTERM/SIGINT end the session at once, whatever we are doing (even a write
- * blocked on a stalled link): the handler restores the saved tty modes, puts the screen back
- * (not after a hangup: the terminal is gone) and leaves with _exit(), using only
- * async-signal-safe calls. Nothing is lost by that: the store commits in transactions.
+ * Signals: SIGHUP/SIGTERM/SIGINT end the session promptly, whatever we are doing. Once curses
+ * runs, the handler only records the signal, wakes the key wait through a pipe (so there is no
+ * window between checking a flag and sleeping) and arms alarm(): the key wait then reports
+ * UI_KEY_HANGUP, the editor saves the member's draft, and the program unwinds normally. If it
+ * has not ended when the alarm fires (a write blocked on a stalled link, a busy database), the
+ * SIGALRM handler restores the saved tty modes, puts the screen back (not after a hangup: the
+ * terminal is gone) and leaves with _exit(), using only async-signal-safe calls. Before curses
+ * starts, the first handler does that at once.
  *
  * SIGWINCH is ours, not curses': it is blocked except while we wait for input in ppoll(), so
  * a resize that arrives while we draw is seen the moment we wait (curses' own handler only
@@ -17,10 +21,17 @@
  * lands in between). We then ask the pty for its size and call resizeterm().
  *
  * Input: curses reads in nodelay mode (it decodes key sequences, waiting ESCDELAY for the rest
- * of one); when it has nothing, we wait in ppoll() without a timeout. UTF-8 is assembled here
- * from single bytes, so a character split across two reads is kept, not dropped.
+ * of one); when it has nothing, we wait in ppoll() without a timeout (or with the caller's
+ * timeout: only the editor's draft timer asks for one). UTF-8 is assembled here from single
+ * bytes, so a character split across two reads is kept, not dropped.
  *
- * Must never: call initscr(), poll with a timeout, or pass key bytes on unchecked.
+ * Bracketed paste is switched on (ESC [?2004h). When ESC [200~ arrives, keypad decoding is
+ * switched off and the raw bytes are collected until ESC [201~ (matched here byte by byte), so
+ * nothing in a paste is ever taken for a key: an ESC inside pasted text is just text. The text
+ * is bounded (UI_PASTE_MAX); the rest of a larger paste is dropped and flagged.
+ *
+ * Must never: call initscr(), poll with a timeout nobody asked for, or pass key bytes on
+ * unchecked.
  */
 #include "ui/ui.h"
 
@@ -30,12 +41,15 @@
 #include <term.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Terminal type names are looked up as file names in the terminfo database: accept only a
@@ -51,6 +65,21 @@
 #define TERM_MAX_ROWS 500
 #define TERM_MAX_COLS 1000
 
+/* Seconds a signal leaves the program to save a draft and unwind before it is ended anyway. */
+#define TERM_SIGNAL_GRACE_S 1
+
+/* Key codes of our own for define_key (above every curses code). */
+enum {
+	TERM_KEY_WORD_LEFT = KEY_MAX + 1,
+	TERM_KEY_WORD_RIGHT,
+	TERM_KEY_PASTE_BEGIN,
+};
+
+#define TERM_PASTE_END "\033[201~"
+#define TERM_PASTE_END_LEN 6
+#define TERM_PASTE_ON "\033[?2004h"
+#define TERM_PASTE_OFF "\033[?2004l"
+
 static SCREEN *term_screen;
 static bool term_cursor_hidden;
 static bool term_colors;
@@ -62,6 +91,19 @@ static struct termios term_saved_tio;       /* modes before curses, for the sign
 static bool term_have_tio;
 static char term_reset[256];                /* precomputed: attributes off, leave ca mode */
 static size_t term_reset_len;
+static volatile sig_atomic_t term_defer;    /* signals are noted, not acted on at once */
+static volatile sig_atomic_t term_sig;      /* the signal that asked us to end, 0 if none */
+static int term_wake[2] = { -1, -1 };       /* the handler writes a byte to wake ppoll */
+static bool term_cursor_shown;              /* ui_term_show_cursor(true) is in effect */
+static bool term_paste_mode;                /* bracketed paste switched on */
+static int term_stash;                      /* a key read ahead (ui_term_pending), 0 if none */
+
+/* A bracketed paste being collected. */
+static bool term_in_paste;
+static char *term_paste_buf;
+static size_t term_paste_len;
+static bool term_paste_over;
+static size_t term_paste_match;             /* bytes of TERM_PASTE_END matched so far */
 
 /* A UTF-8 character being assembled from the bytes curses hands us. */
 static unsigned char term_mb[4];
@@ -73,6 +115,12 @@ static const struct {
 	const char *seq;
 	int key;
 } term_extra_keys[] = {
+	/* Word moves: Ctrl-Left/Right as xterm, rxvt and PuTTY send them; Alt-b / Alt-f. */
+	{ "\033[1;5D", TERM_KEY_WORD_LEFT }, { "\033[1;5C", TERM_KEY_WORD_RIGHT },
+	{ "\033[5D", TERM_KEY_WORD_LEFT }, { "\033[5C", TERM_KEY_WORD_RIGHT },
+	{ "\033Od", TERM_KEY_WORD_LEFT }, { "\033Oc", TERM_KEY_WORD_RIGHT },
+	{ "\033b", TERM_KEY_WORD_LEFT }, { "\033f", TERM_KEY_WORD_RIGHT },
+	{ "\033[200~", TERM_KEY_PASTE_BEGIN },
 	{ "\033[A", KEY_UP }, { "\033OA", KEY_UP },
 	{ "\033[B", KEY_DOWN }, { "\033OB", KEY_DOWN },
 	{ "\033[C", KEY_RIGHT }, { "\033OC", KEY_RIGHT },
@@ -83,7 +131,10 @@ static const struct {
 	{ "\033[2~", KEY_IC }, { "\033[3~", KEY_DC },
 };
 
-static void term_on_signal(int sig)
+/* Leaves at once from a signal handler: async-signal-safe calls only. */
+static void term_write_all(const char *s, size_t n);
+
+static void term_exit_now(int sig)
 {
 	if (term_have_tio)
 		(void)tcsetattr(STDIN_FILENO, TCSANOW, &term_saved_tio);
@@ -93,6 +144,28 @@ static void term_on_signal(int sig)
 		(void)r;
 	}
 	_exit(128 + sig);
+}
+
+static void term_on_signal(int sig)
+{
+	if (!term_defer)
+		term_exit_now(sig);
+	int saved = errno;
+	if (!term_sig) {
+		term_sig = sig;
+		/* The bound on how long saving and unwinding may take. */
+		(void)alarm(TERM_SIGNAL_GRACE_S);
+	}
+	if (term_wake[1] >= 0) {
+		ssize_t r = write(term_wake[1], "", 1);
+		(void)r; /* a full pipe already wakes ppoll */
+	}
+	errno = saved;
+}
+
+static void term_on_alarm(int sig)
+{
+	term_exit_now(term_sig ? term_sig : sig);
 }
 
 static void term_on_winch(int sig)
@@ -117,6 +190,9 @@ static void term_install_signals(void)
 	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
 		if (sigaction(ends[i], &sa, NULL) != 0)
 			log_warn("sigaction(%d) failed", ends[i]);
+	sa.sa_handler = term_on_alarm;
+	if (sigaction(SIGALRM, &sa, NULL) != 0)
+		log_warn("sigaction(SIGALRM) failed");
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = term_on_winch;
@@ -206,6 +282,11 @@ static void term_make_reset(void)
 	term_add_reset_cap("cnorm", term_reset, sizeof term_reset, &len);
 	term_add_reset_cap("rmkx", term_reset, sizeof term_reset, &len);
 	term_add_reset_cap("rmcup", term_reset, sizeof term_reset, &len);
+	static const char paste_off[] = "\033[?2004l";
+	if (len + sizeof paste_off - 1 < sizeof term_reset) {
+		memcpy(term_reset + len, paste_off, sizeof paste_off - 1);
+		len += sizeof paste_off - 1;
+	}
 	if (len + 2 < sizeof term_reset) {
 		term_reset[len++] = '\r';
 		term_reset[len++] = '\n';
@@ -233,6 +314,17 @@ static void term_set_modes(void)
 	for (size_t i = 0; i < sizeof term_extra_keys / sizeof term_extra_keys[0]; i++)
 		if (define_key(term_extra_keys[i].seq, term_extra_keys[i].key) != OK)
 			log_debug("define_key %zu failed", i);
+
+	/* No typeahead checks during an update: curses would flush its output before each check,
+	 * sending a screen in dozens of small writes (dozens of SSH packets, each with its own
+	 * overhead, and half-drawn screens in between). The event loop already skips drawing while
+	 * input is waiting, so each update goes out in one write. */
+	(void)typeahead(-1);
+
+	/* Hardware scrolling (insert/delete line, scroll regions): scrolling a discussion by one
+	 * line then costs about one line of output instead of a whole screen. */
+	(void)idlok(stdscr, TRUE);
+
 
 	if (has_colors() && start_color() == OK) {
 		short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
@@ -290,6 +382,7 @@ enum ui_term_result ui_term_open(const char **used_term)
 
 	if (tcgetattr(STDIN_FILENO, &term_saved_tio) == 0)
 		term_have_tio = true;
+
 	/* Before newterm, so that curses leaves these signals to us. */
 	term_install_signals();
 
@@ -314,10 +407,23 @@ enum ui_term_result ui_term_open(const char **used_term)
 		return UI_TERM_FAIL;
 
 	(void)set_term(term_screen);
+	/* Until the screen has been left once with endwin() and taken back by an update, ncurses
+	 * flushes its output after every cursor movement (its "initial" state), so each update
+	 * would leave in one write per row: one SSH packet each, with its overhead, and half-drawn
+	 * screens in between. Doing that now, before anything is drawn, costs a few bytes once;
+	 * and before colours start, so that coming back sends no palette reset (an OSC). */
+	(void)endwin();
+	(void)doupdate();
 	term_install_signals();
 	term_block_winch();
 	term_set_modes();
 	(void)term_apply_size();
+	/* From now on a signal is noted and handled by the program (see the top). Without the
+	 * wake pipe the handler could not wake ppoll reliably, so then it keeps ending at once. */
+	if (pipe2(term_wake, O_NONBLOCK | O_CLOEXEC) == 0)
+		term_defer = 1;
+	else
+		log_warn("pipe2 failed: signals end the session at once");
 	*used_term = chosen;
 	return UI_TERM_OK;
 }
@@ -326,9 +432,15 @@ void ui_term_close(void)
 {
 	if (!term_screen)
 		return;
+	if (term_paste_mode)
+		term_write_all(TERM_PASTE_OFF, sizeof TERM_PASTE_OFF - 1);
+	if (term_cursor_shown)
+		(void)curs_set(0);
 	(void)endwin();
 	delscreen(term_screen);
 	term_screen = NULL;
+	free(term_paste_buf);
+	term_paste_buf = NULL;
 }
 
 /* Normalises a key code from curses (not a UTF-8 byte) to a UI key. */
@@ -337,6 +449,8 @@ static int term_fn_key(int ch)
 	switch (ch) {
 	case KEY_BACKSPACE: return UI_KEY_BACKSPACE;
 	case KEY_ENTER: return UI_KEY_ENTER;
+	case TERM_KEY_WORD_LEFT: return UI_KEY_WORD_LEFT;
+	case TERM_KEY_WORD_RIGHT: return UI_KEY_WORD_RIGHT;
 	default: return UI_FN(ch);
 	}
 }
@@ -379,28 +493,147 @@ static int term_byte(int byte)
 	return (int)cp;
 }
 
-int ui_term_getkey(void)
+static void term_paste_add(const char *p, size_t n)
 {
-	int idle = 0; /* times ppoll said "readable" but curses found nothing */
+	if (term_paste_over)
+		return;
+	if (n > UI_PASTE_MAX - term_paste_len) {
+		term_paste_over = true; /* the rest is dropped; the screen refuses the paste */
+		return;
+	}
+	if (!term_paste_buf)
+		term_paste_buf = xmalloc(UI_PASTE_MAX);
+	memcpy(term_paste_buf + term_paste_len, p, n);
+	term_paste_len += n;
+}
+
+static void term_paste_begin(void)
+{
+	term_in_paste = true;
+	term_paste_len = 0;
+	term_paste_over = false;
+	term_paste_match = 0;
+	term_mb_len = 0;
+	/* Raw bytes from here to the end marker: nothing in a paste may become a key. */
+	(void)keypad(stdscr, FALSE);
+}
+
+/* One byte inside a paste. Returns UI_KEY_PASTE when the end marker completed it, else 0. */
+static int term_paste_byte(int byte)
+{
+	char c = (char)byte;
 
 	for (;;) {
+		if (c == TERM_PASTE_END[term_paste_match]) {
+			if (++term_paste_match < TERM_PASTE_END_LEN)
+				return 0;
+			term_in_paste = false;
+			term_paste_match = 0;
+			(void)keypad(stdscr, TRUE);
+			return UI_KEY_PASTE;
+		}
+		if (term_paste_match == 0) {
+			term_paste_add(&c, 1);
+			return 0;
+		}
+		/* Not the end marker after all: what matched was text; look at c again. */
+		term_paste_add(TERM_PASTE_END, term_paste_match);
+		term_paste_match = 0;
+	}
+}
+
+/* Reads what curses has without waiting. Returns a key (> 0), 0 when a byte was used but no
+ * key is complete yet, or -1 when there is nothing to read. */
+static int term_read_key(void)
+{
+	int ch = wgetch(stdscr);
+
+	if (ch == ERR)
+		return -1;
+	if (term_in_paste)
+		return term_paste_byte(ch & 0xFF);
+	if (ch == KEY_RESIZE)
+		return 0; /* resizeterm's own notice: we report the resize ourselves */
+	if (ch == TERM_KEY_PASTE_BEGIN) {
+		term_paste_begin();
+		return 0;
+	}
+	if (ch >= KEY_MIN) {
+		term_mb_len = 0;
+		return term_fn_key(ch);
+	}
+	return term_byte(ch & 0xFF);
+}
+
+static void term_drain_wake(void)
+{
+	char buf[64];
+
+	while (term_wake[0] >= 0 && read(term_wake[0], buf, sizeof buf) > 0)
+		;
+}
+
+/*
+ * The session is ending (a signal, or the input has gone): hands out what the member typed
+ * that is still unread, then UI_KEY_HANGUP, so that the last keystrokes reach the draft. A
+ * bracketed paste cut off by the drop is delivered as far as it came. Reads only what is
+ * there (never waits); the signal's alarm bounds how long a flood could keep this going.
+ */
+static int term_last_keys(void)
+{
+	if (term_stash) {
+		int key = term_stash;
+		term_stash = 0;
+		return key;
+	}
+	for (;;) {
+		int key = term_read_key();
+		if (key > 0)
+			return key;
+		if (key < 0)
+			break;
+	}
+	if (term_in_paste && term_paste_len > 0) {
+		if (term_paste_match > 0)
+			term_paste_add(TERM_PASTE_END, term_paste_match);
+		term_in_paste = false;
+		term_paste_match = 0;
+		return UI_KEY_PASTE;
+	}
+	return UI_KEY_HANGUP;
+}
+
+static int64_t term_now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int ui_term_getkey_timeout(int ms)
+{
+	int idle = 0; /* times ppoll said "readable" but curses found nothing */
+	int64_t deadline = ms >= 0 ? term_now_ms() + ms : 0;
+
+	for (;;) {
+		if (term_sig)
+			return term_last_keys();
 		if (term_winch) {
 			term_winch = 0;
 			if (term_apply_size())
 				return UI_KEY_RESIZE;
 		}
+		if (term_stash) {
+			int key = term_stash;
+			term_stash = 0;
+			return key;
+		}
 
-		int ch = wgetch(stdscr);
-		if (ch != ERR) {
-			if (ch == KEY_RESIZE)
-				continue; /* resizeterm's own notice: we report the resize ourselves */
-			if (ch >= KEY_MIN) {
-				term_mb_len = 0;
-				return term_fn_key(ch);
-			}
-			int key = term_byte(ch & 0xFF);
-			if (key != 0)
-				return key;
+		int key = term_read_key();
+		if (key > 0)
+			return key;
+		if (key == 0) {
 			idle = 0;
 			continue;
 		}
@@ -408,25 +641,106 @@ int ui_term_getkey(void)
 		if (idle > 100)
 			return UI_KEY_HANGUP;
 
-		/* Nothing buffered: wait for input or a resize, with SIGWINCH unblocked only
-		 * inside ppoll, so none can slip in between the check above and the wait. */
-		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-		int r = ppoll(&p, 1, NULL, &term_wait_mask);
+		/* Nothing buffered: wait for input, a signal or a resize, with SIGWINCH unblocked
+		 * only inside ppoll, so none can slip in between the check above and the wait. */
+		struct timespec ts, *tsp = NULL;
+		if (ms >= 0) {
+			int64_t left = deadline - term_now_ms();
+			if (left <= 0)
+				return UI_KEY_TIMEOUT;
+			ts.tv_sec = (time_t)(left / 1000);
+			ts.tv_nsec = (long)(left % 1000) * 1000000L;
+			tsp = &ts;
+		}
+		struct pollfd p[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = term_wake[0], .events = POLLIN },
+		};
+		int r = ppoll(p, term_wake[0] >= 0 ? 2 : 1, tsp, &term_wait_mask);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			return UI_KEY_HANGUP;
 		}
-		if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
-			return UI_KEY_HANGUP; /* the pty's other side has gone */
-		if (r > 0)
+		if (term_wake[0] >= 0 && (p[1].revents & POLLIN))
+			term_drain_wake();
+		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			return term_last_keys(); /* the pty's other side has gone */
+		if (p[0].revents & POLLIN)
 			idle++;
+	}
+}
+
+int ui_term_getkey(void)
+{
+	return ui_term_getkey_timeout(-1);
+}
+
+int ui_term_peek(void)
+{
+	if (term_stash)
+		return term_stash;
+	for (;;) {
+		int key = term_read_key();
+		if (key > 0) {
+			term_stash = key;
+			return key;
+		}
+		if (key < 0)
+			return 0;
+	}
+}
+
+bool ui_term_pending(void)
+{
+	return ui_term_peek() != 0;
+}
+
+void ui_term_paste(const char **text, size_t *len, bool *overflow)
+{
+	*text = term_paste_buf ? term_paste_buf : "";
+	*len = term_paste_len;
+	*overflow = term_paste_over;
+}
+
+void ui_term_show_cursor(bool show)
+{
+	/* Where the cursor cannot be hidden it is always shown; nothing to switch. */
+	if (!term_cursor_hidden || show == term_cursor_shown)
+		return;
+	(void)curs_set(show ? 1 : 0);
+	(void)leaveok(stdscr, show ? FALSE : TRUE);
+	term_cursor_shown = show;
+}
+
+/* Writes all of s (the terminal may take it in pieces). */
+static void term_write_all(const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+void ui_term_updated(void)
+{
+	/* Bracketed paste: terminals that know it mark pasted text; the others ignore this.
+	 * Written by us, after curses has flushed its first screen (curses does not know the
+	 * mode, and output queued through it before the first update is not kept). */
+	if (!term_paste_mode) {
+		term_paste_mode = true;
+		term_write_all(TERM_PASTE_ON, sizeof TERM_PASTE_ON - 1);
 	}
 }
 
 int ui_term_hangup_status(void)
 {
-	return 1;
+	return term_sig ? 128 + term_sig : 1;
 }
 
 bool ui_term_cursor_hidden(void)

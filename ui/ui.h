@@ -14,6 +14,14 @@
  *   menu.c    the main menu screen
  *   pager.c   the page viewer screen
  *   help.c    the help screen, generated from the opener's binding table
+ *   format.c  time ("YYYY-MM-DD HH:MM" UTC) and count wording (no curses)
+ *   editbuf.c the editor's text buffer: UTF-8 editing, cursor moves, wrap (no curses)
+ *   editor.c  the editor screen (new discussion, reply, edit) and its drafts
+ *   boards.c  the board list
+ *   threads.c the discussion list of one board (paged from the store)
+ *   discussion.c  the discussion view (posts, current post, reading marks)
+ *   search.c  the search results screen
+ *   nav.c     what several screens share: next unread, search prompt, open a discussion
  *
  * What must never happen: a byte from the store or a member reaching the terminal other than
  * through ui_draw_text() (which measures with text_width/text_fit and writes with waddnstr);
@@ -34,6 +42,9 @@
 struct store;
 struct store_user;
 
+struct store_hit;
+struct ui_editbuf;
+
 /* ---- keys (term.c) ----
  * ui_term_getkey() returns one normalised key:
  * - a Unicode code point for a character key (Enter is always UI_KEY_ENTER, both DEL and ^H
@@ -41,17 +52,35 @@ struct store_user;
  * - UI_FN(KEY_xxx) for a curses function key (never collides with a code point);
  * - UI_KEY_RESIZE after a window size change (curses has already resized stdscr);
  * - UI_KEY_HANGUP when the input has gone (the pty's other side closed).
- * SIGHUP/SIGTERM/SIGINT never come back here: they end the process at once, with the tty
- * modes restored and status 128 + signal. */
+ * - UI_KEY_HANGUP also after SIGHUP/SIGTERM/SIGINT: the handler only notes the signal and
+ *   wakes the wait, so that the screens can save what the member typed (a draft) while the
+ *   program unwinds; ui_term_hangup_status() is then 128 + signal. A safety alarm ends the
+ *   process one second after the signal whatever it is doing (a write blocked on a stalled
+ *   link, a busy database), with the tty modes restored.
+ * - UI_KEY_PASTE when a bracketed paste (ESC [200~ ... ESC [201~) has arrived whole; the text
+ *   is in ui_term_paste(). Bytes inside a paste are never keys (an ESC in it cancels nothing).
+ * - UI_KEY_WORD_LEFT/RIGHT for Ctrl-Left/Ctrl-Right and Alt-b/Alt-f.
+ * - UI_KEY_TIMEOUT from ui_term_getkey_timeout() when nothing came in time. */
 #define UI_KEY_FNBIT 0x01000000
 #define UI_FN(k) (UI_KEY_FNBIT | (k))
+#define UI_CTRL(c) ((c) & 0x1f)
 enum {
 	UI_KEY_BACKSPACE = 127,
 	UI_KEY_ENTER = '\r',
 	UI_KEY_ESC = 27,
+	UI_KEY_TAB = '\t',
+	UI_KEY_DELETE = UI_FN(KEY_DC),
 	UI_KEY_RESIZE = UI_FN(KEY_RESIZE),
 	UI_KEY_HANGUP = 0x02000000,
+	UI_KEY_TIMEOUT = 0x02000001,
+	UI_KEY_PASTE = 0x02000002,
+	UI_KEY_WORD_LEFT = 0x02000003,
+	UI_KEY_WORD_RIGHT = 0x02000004,
 };
+
+/* The most a bracketed paste keeps (bytes); a longer paste is reported as overflowing and
+ * its bytes are dropped, so a paste bomb costs the process nothing more than this. */
+#define UI_PASTE_MAX (4 * 65536 + 1024)
 
 enum ui_term_result {
 	UI_TERM_OK = 0,
@@ -69,8 +98,25 @@ enum ui_term_result ui_term_open(const char **used_term);
 void ui_term_close(void);
 /* Blocks (no timeout) until a key or a resize arrives; see the UI_KEY_ values above. */
 int ui_term_getkey(void);
-/* The process exit status after ui_term_getkey() returned UI_KEY_HANGUP (1). */
+/* As ui_term_getkey, but gives up after ms milliseconds (UI_KEY_TIMEOUT); ms < 0 waits for
+ * ever. Only the editor uses a timeout (to save a draft). */
+int ui_term_getkey_timeout(int ms);
+/* True if a key can be read at once (typed ahead or part of a paste arriving as keys). The key
+ * stays queued for the next ui_term_getkey. Never waits. */
+bool ui_term_pending(void);
+/* The key ui_term_getkey would return now without waiting, or 0 if none is ready. */
+int ui_term_peek(void);
+/* The text of the last UI_KEY_PASTE: raw bytes as the terminal sent them (not yet cleaned;
+ * never NUL-terminated for the caller's purposes: use *len). *overflow: the paste was longer
+ * than UI_PASTE_MAX and its text is incomplete. */
+void ui_term_paste(const char **text, size_t *len, bool *overflow);
+/* The process exit status after ui_term_getkey() returned UI_KEY_HANGUP: 128 + signal after
+ * a signal, 1 when the input went away. */
 int ui_term_hangup_status(void);
+/* Called after each screen update (doupdate): switches bracketed paste on once. */
+void ui_term_updated(void);
+/* Shows (true) or hides the cursor where the terminal can hide it; cheap when unchanged. */
+void ui_term_show_cursor(bool show);
 /* True if the terminal can hide the cursor (else screens park it somewhere sensible). */
 bool ui_term_cursor_hidden(void);
 /* True if colours were started (has_colors()). Everything stays readable without them. */
@@ -92,6 +138,32 @@ enum ui_action {
 	UI_ACT_BACK,    /* leave this screen */
 	UI_ACT_QUIT,    /* ask to log off */
 	UI_ACT_HELP,
+	/* discussion boards */
+	UI_ACT_NEXT_UNREAD, /* open the next discussion with unread posts */
+	UI_ACT_SEARCH,      /* ask for words and search */
+	UI_ACT_BOARDS,      /* area page: this area's boards */
+	UI_ACT_MARK_READ,   /* mark this board read */
+	UI_ACT_MARK_ALL,    /* mark everything read (asks) */
+	UI_ACT_NEW,         /* start a discussion */
+	UI_ACT_NEXT_POST,
+	UI_ACT_PREV_POST,
+	UI_ACT_REPLY,
+	UI_ACT_QUOTE,       /* reply quoting the current post */
+	UI_ACT_EDIT,
+	UI_ACT_DELETE,
+	/* editor */
+	UI_ACT_SEND,
+	UI_ACT_CANCEL,
+	UI_ACT_SWITCH,      /* title <-> body */
+	UI_ACT_LEFT,
+	UI_ACT_RIGHT,
+	UI_ACT_WORD_LEFT,
+	UI_ACT_WORD_RIGHT,
+	UI_ACT_LINE_START,
+	UI_ACT_LINE_END,
+	UI_ACT_BACKSPACE,
+	UI_ACT_DELETE_CHAR,
+	UI_ACT_NEWLINE,
 };
 
 #define UI_BINDING_KEYS 10
@@ -113,6 +185,13 @@ struct ui_keymap {
 extern const struct ui_keymap ui_keymap_menu;
 extern const struct ui_keymap ui_keymap_pager;
 extern const struct ui_keymap ui_keymap_help;
+extern const struct ui_keymap ui_keymap_area;        /* an area page: the pager plus b */
+extern const struct ui_keymap ui_keymap_boards;
+extern const struct ui_keymap ui_keymap_threads;
+extern const struct ui_keymap ui_keymap_discussion;
+extern const struct ui_keymap ui_keymap_search;
+extern const struct ui_keymap ui_keymap_editor_new; /* with the title field (Tab) */
+extern const struct ui_keymap ui_keymap_editor;     /* body only */
 
 /* The action bound to key in km, or UI_ACT_NONE. */
 int ui_keymap_lookup(const struct ui_keymap *km, int key);
@@ -161,6 +240,13 @@ enum ui_result {
  * open and after every resize), draw() paints the body into the virtual screen only,
  * cursor() says where to park the cursor when it cannot be hidden. action() handles one
  * bound action. Screens embed this struct as their first member.
+ * Optional hooks (NULL when unused):
+ * - key(): keys the keymap does not bind, UI_KEY_PASTE and UI_KEY_TIMEOUT (text input);
+ * - wait_ms(): how long the next key wait may last (-1: no timeout); the editor's draft timer;
+ * - resume(): the screen is on top again (the one above it closed): reload what may have
+ *   changed (counts, read marks);
+ * - start(): called once by ui_app_run for the first screen, after it was first drawn.
+ * show_cursor: the terminal's cursor is shown at cursor() (text input).
  */
 struct ui_screen {
 	const struct ui_keymap *keymap;
@@ -169,6 +255,11 @@ struct ui_screen {
 	void (*cursor)(struct ui_screen *s, int *y, int *x);
 	enum ui_result (*action)(struct ui_screen *s, struct ui_app *app, int action, int key);
 	void (*destroy)(struct ui_screen *s);
+	enum ui_result (*key)(struct ui_screen *s, struct ui_app *app, int key);
+	int (*wait_ms)(struct ui_screen *s);
+	void (*resume)(struct ui_screen *s, struct ui_app *app);
+	void (*start)(struct ui_screen *s, struct ui_app *app);
+	bool show_cursor;
 	struct ui_rect body;         /* set by app before layout() */
 	int laid_rows, laid_cols;    /* the terminal size layout() last ran for */
 };
@@ -185,6 +276,8 @@ struct ui_app {
 	struct ui_screen *stack[UI_STACK_MAX];
 	int depth;
 	const char *prompt;          /* shown instead of the hints while asking */
+	struct ui_editbuf *input;    /* the line being typed after prompt (ui_app_input) */
+	char message[256];           /* one-line message above the hints until the next key */
 	bool dirty;                  /* the virtual screen must be drawn again */
 };
 
@@ -200,6 +293,12 @@ void ui_app_pop(struct ui_app *app);
 bool ui_app_confirm(struct ui_app *app, const char *question);
 /* Asks "Log off? (y/n)" and sets app->quit with status 0 on yes. */
 void ui_app_ask_logoff(struct ui_app *app);
+/* Shows a one-line message (clean text; control characters are drawn visibly) on the row above
+ * the hints until the next key. */
+void ui_app_message(struct ui_app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Asks for one line of text on the bottom line after prompt ("Search: "): Enter gives true and
+ * the clean text in out (at most size - 1 bytes), Esc or ^C (or a hangup) gives false. */
+bool ui_app_input(struct ui_app *app, const char *prompt, char *out, size_t size);
 
 /* ---- scrolling (scroll.c) ---- */
 struct ui_scroll {
@@ -214,6 +313,78 @@ enum ui_result ui_scroll_action(struct ui_scroll *sc, int action);
 /* "All", "Top", "Bot" or "NN%" into buf, like less. */
 void ui_scroll_position(const struct ui_scroll *sc, char *buf, size_t size);
 
+/* A selection in a list of total items of which view rows show (board list, discussion list,
+ * search results). */
+struct ui_select {
+	int sel;      /* selected item (0 when the list is empty) */
+	int top;      /* first item shown */
+	int total;
+	int view;     /* items visible (>= 0) */
+};
+/* Keeps sel in [0, total) and on screen, and top within bounds. */
+void ui_select_clamp(struct ui_select *ls);
+/* Applies UP/DOWN/PGUP/PGDN/HOME/END. Returns UI_RES_REDRAW if sel or top moved. */
+enum ui_result ui_select_action(struct ui_select *ls, int action);
+
+/* ---- formatting (format.c; no curses) ---- */
+#define UI_TIME_LEN 17   /* "YYYY-MM-DD HH:MM" + NUL */
+/* The one time format of the UI: "YYYY-MM-DD HH:MM" in UTC ("" for t <= 0). */
+void ui_format_time(int64_t t, char *buf, size_t size);
+/* "0 replies", "1 reply", "N replies" etc.: n and the singular or plural word. */
+void ui_format_count(int64_t n, const char *one, const char *many, char *buf, size_t size);
+
+/* ---- the editor's text buffer (editbuf.c; no curses, unit-tested) ----
+ * Clean UTF-8 text (what text_sanitize with TEXT_MULTILINE, or without it for a one-line
+ * buffer, would leave unchanged) and a cursor that is always on a character boundary, never
+ * between a character and its combining marks. Typed control characters are refused; pasted
+ * text is sanitised first (controls become visible caret notation, invalid bytes U+FFFD), so
+ * no raw control byte or invalid UTF-8 ever enters the buffer. The buffer never grows past
+ * max bytes: an insertion that would is refused whole (BBS_ERR_TOOBIG).
+ * Lines for display are the text word-wrapped with text_wrap to cols columns; the author's own
+ * line breaks are kept. Up/down move by displayed line and keep the wanted column. */
+struct text_line;
+struct ui_editbuf {
+	char *text;              /* NUL-terminated */
+	size_t len, cap;
+	size_t cur;              /* cursor, a byte offset */
+	size_t max;              /* the hard limit on len */
+	bool one_line;
+	int cols;                /* wrap width, >= 1 */
+	int goal;                /* column up/down aim for, -1 for the cursor's own */
+	struct text_line *lines; /* wrap cache (NULL: stale) */
+	size_t nlines;
+};
+void ui_editbuf_init(struct ui_editbuf *b, size_t max, bool one_line);
+void ui_editbuf_finish(struct ui_editbuf *b);
+/* Replaces the text with the sanitised s (cursor at the end). BBS_ERR_TOOBIG (and unchanged)
+ * if it would not fit in max. */
+int ui_editbuf_set(struct ui_editbuf *b, const char *s);
+/* Inserts one typed character at the cursor. BBS_ERR_INVALID for a character that cannot be
+ * typed into text (controls, '\n' in a one-line buffer, invisible format characters),
+ * BBS_ERR_TOOBIG past max; the buffer is then unchanged. */
+int ui_editbuf_type(struct ui_editbuf *b, uint32_t cp);
+/* Inserts pasted bytes s[0..n) at the cursor after sanitising them; whole or not at all
+ * (BBS_ERR_TOOBIG when the result would pass max). */
+int ui_editbuf_paste(struct ui_editbuf *b, const char *s, size_t n);
+/* Delete the character (with its combining marks) before / after the cursor. False if none. */
+bool ui_editbuf_backspace(struct ui_editbuf *b);
+bool ui_editbuf_delete(struct ui_editbuf *b);
+/* Cursor moves; each returns true if the cursor moved. */
+bool ui_editbuf_left(struct ui_editbuf *b);
+bool ui_editbuf_right(struct ui_editbuf *b);
+bool ui_editbuf_word_left(struct ui_editbuf *b);   /* to the start of this or the previous word */
+bool ui_editbuf_word_right(struct ui_editbuf *b);  /* to the end of this or the next word */
+bool ui_editbuf_home(struct ui_editbuf *b);        /* start of the displayed line */
+bool ui_editbuf_end(struct ui_editbuf *b);         /* end of the displayed line */
+bool ui_editbuf_up(struct ui_editbuf *b, int rows);    /* rows displayed lines up (top: start) */
+bool ui_editbuf_down(struct ui_editbuf *b, int rows);  /* rows down (last line: the end) */
+/* Sets the wrap width (cols < 1 is 1). */
+void ui_editbuf_set_cols(struct ui_editbuf *b, int cols);
+/* The displayed lines (byte ranges into b->text); valid until the next change. */
+size_t ui_editbuf_lines(struct ui_editbuf *b, const struct text_line **lines);
+/* The cursor's displayed line and column. */
+void ui_editbuf_cursor(struct ui_editbuf *b, int *row, int *col);
+
 /* ---- screens ---- */
 /* The main menu: focus areas, Who we are, Log off. Reads the areas from the store now. */
 struct ui_screen *ui_menu_create(struct ui_app *app);
@@ -225,5 +396,40 @@ struct ui_screen *ui_pager_open_page(struct ui_app *app, const char *slug,
 	const char *fallback_title);
 /* Help for km (the opener's bindings). km must outlive the screen (tables are static). */
 struct ui_screen *ui_help_create(const struct ui_keymap *km);
+/* A focus area's page with the key b for its boards. */
+struct ui_screen *ui_pager_open_area(struct ui_app *app, int64_t area_id, const char *area_name,
+	const char *slug);
+
+/* Board list: area_id -1 for every board (heading "Discussion boards"), else that area's boards
+ * (heading "Boards: <area_name>"). */
+struct ui_screen *ui_boards_create(struct ui_app *app, int64_t area_id, const char *area_name);
+/* A board's discussion list, or NULL (message shown) if the board cannot be read. */
+struct ui_screen *ui_threads_create(struct ui_app *app, int64_t board_id);
+/* The discussion view at post seq (its header at the top; seq 0: the first unread post, or the
+ * first post when all are read). NULL (message shown) if it cannot be read. */
+struct ui_screen *ui_discussion_create(struct ui_app *app, int64_t thread_id, int64_t seq);
+/* If s is a discussion view of thread_id: reload it, show post seq at the top and return true. */
+bool ui_discussion_goto(struct ui_screen *s, struct ui_app *app, int64_t thread_id, int64_t seq);
+/* Search results for query (already searched: hits are taken over). */
+struct ui_screen *ui_search_create(const char *query, struct store_hit *hits, size_t n);
+
+/* The editor. Each returns NULL (message shown) if what it is for cannot be read. A saved
+ * draft for the same purpose is loaded. */
+struct ui_screen *ui_editor_new_thread(struct ui_app *app, int64_t board_id);
+struct ui_screen *ui_editor_reply(struct ui_app *app, int64_t thread_id, int64_t quote_post_id);
+struct ui_screen *ui_editor_edit(struct ui_app *app, int64_t post_id);
+/* For a draft's context ("new:B", "reply:T[:P]", "edit:P"). */
+struct ui_screen *ui_editor_from_context(struct ui_app *app, const char *context);
+/* "new discussion in <board>", "reply to <title>" or "edit of post #N" for a draft context;
+ * false if the context is malformed or what it is for no longer exists. */
+bool ui_editor_describe(struct ui_app *app, const char *context, char *buf, size_t size);
+
+/* ---- shared navigation (nav.c) ---- */
+/* Opens the next discussion with unread posts at its first unread post, on top of the current
+ * screen, or in its place when replace is true (from a discussion view); "No unread posts"
+ * when there is none. */
+void ui_nav_next_unread(struct ui_app *app, bool replace);
+/* Asks "Search: " and opens the results, or shows "No posts match <words>". */
+void ui_nav_search(struct ui_app *app);
 
 #endif

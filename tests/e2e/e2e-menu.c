@@ -1,6 +1,6 @@
 /*
  * e2e-menu: the main menu and the pages behind it, driven like a member would. Each of the
- * three focus areas and "Who we are" opens and closes, reached with CSI arrows, SS3 arrows,
+ * three focus areas, "Discussion boards" and "Who we are" opens and closes, reached with CSI arrows, SS3 arrows,
  * j/k and digits; q and Esc go back; ? opens the help screen and q closes it; Esc then n
  * keeps the session; q then y logs off with exit status 0.
  */
@@ -79,13 +79,16 @@ int main(void)
 	TC_REQUIRE(portal_move_to(tc, 3, "j", "k"));
 	TC_REQUIRE(portal_move_to(tc, 2, "j", "k"));
 	open_and_close(tc, 2, TC_KEY_ENTER, "q");
-	TC_REQUIRE(portal_move_to(tc, 3, "j", "k"));
-	open_and_close(tc, 3, TC_KEY_ENTER, TC_KEY_ESC);
+	TC_REQUIRE(portal_move_to(tc, PORTAL_ITEM_BOARDS, "j", "k"));
+	open_and_close(tc, PORTAL_ITEM_BOARDS, TC_KEY_ENTER, TC_KEY_ESC);
+	TC_REQUIRE(portal_move_to(tc, PORTAL_ITEM_WHO, "j", "k"));
+	open_and_close(tc, PORTAL_ITEM_WHO, TC_KEY_ENTER, TC_KEY_ESC);
 	/* Digits open item N directly, whatever is selected. */
 	open_and_close(tc, 0, "1", "q");
 	open_and_close(tc, 1, "2", "q");
 	open_and_close(tc, 2, "3", TC_KEY_ESC);
-	open_and_close(tc, 3, "4", "q");
+	open_and_close(tc, PORTAL_ITEM_BOARDS, "4", "q");
+	open_and_close(tc, PORTAL_ITEM_WHO, "5", "q");
 
 	help(tc);
 
@@ -104,7 +107,7 @@ int main(void)
 
 	/* The "Log off" menu item does the same. */
 	tc = tc_login_password(&fx, "sysop", TC_PASSWORD, "xterm-256color", 80, 24);
-	TC_REQUIRE(portal_move_to(tc, 4, TC_KEY_DOWN, TC_KEY_UP));
+	TC_REQUIRE(portal_move_to(tc, PORTAL_ITEM_LOGOFF, TC_KEY_DOWN, TC_KEY_UP));
 	tc_note("Log off item, then y");
 	TC_REQUIRE(tc_send(tc, TC_KEY_ENTER) == 0);
 	/* The item may ask first (answer y) or log off at once; either way status 0. */

@@ -48,12 +48,12 @@ static void page_at_size(struct tc *tc, int cols, int rows)
 {
 	tc_note("a page at %dx%d, then resized to 80x24 and back", cols, rows);
 	TC_REQUIRE(tc_resize(tc, cols, rows) == 0);
-	TC_REQUIRE(tc_send(tc, "4") == 0);
-	TC_REQUIRE(portal_wait_page(tc, portal_items[3], TC_WAIT_MS));
+	TC_REQUIRE(tc_send(tc, "5") == 0);
+	TC_REQUIRE(portal_wait_page(tc, portal_items[PORTAL_ITEM_WHO], TC_WAIT_MS));
 	TC_CHECK(portal_top_line(tc_screen(tc), "sysop (sysop)"));
 	TC_REQUIRE(tc_resize(tc, 80, 24) == 0);
 	/* The hints move to the new last row, the top line to the new width. */
-	if (!TC_CHECK(portal_wait_page(tc, portal_items[3], TC_WAIT_MS) &&
+	if (!TC_CHECK(portal_wait_page(tc, portal_items[PORTAL_ITEM_WHO], TC_WAIT_MS) &&
 	    tc_wait_pred(tc, top_line_sysop, NULL, "top line at 80 columns", TC_WAIT_MS)))
 		tc_fixture_print_ui_sizes(g_fixture);
 	TC_REQUIRE(tc_send(tc, "q") == 0);

@@ -5,12 +5,14 @@
 #include "tests/e2e/portal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const portal_items[PORTAL_N_ITEMS] = {
 	"Global response",
 	"National response",
 	"Technology solutions",
+	"Discussion boards",
 	"Who we are",
 	"Log off",
 };
@@ -157,4 +159,300 @@ int portal_logoff(struct tc *tc, const char *key)
 	if (tc_send(tc, "y") != 0 || !tc_wait_exit(tc, &status, TC_WAIT_MS))
 		return -1000;
 	return status;
+}
+
+/* ================================================================ discussion boards */
+
+/*
+ * A wait that saw its condition, then let the redraw finish (curses may send one screen in
+ * several writes): the checks that follow see the whole screen, not half of it.
+ */
+static bool settled(struct tc *tc, bool ok)
+{
+	if (ok)
+		tc_wait_quiet(tc, 50, 1000);
+	return ok;
+}
+
+static bool row_has_reverse(const struct tc_screen *sc, int r)
+{
+	struct tc_cell cell;
+	int cols;
+
+	tc_screen_size(sc, &cols, NULL);
+	for (int c = 0; c < cols; c++)
+		if (tc_screen_cell(sc, r, c, &cell) && cell.reverse)
+			return true;
+	return false;
+}
+
+static bool row_has_marker(const struct tc_screen *sc, int r)
+{
+	struct tc_cell cell;
+
+	for (int c = 0; c < 3; c++)
+		if (tc_screen_cell(sc, r, c, &cell) && strcmp(cell.text, ">") == 0)
+			return true;
+	return false;
+}
+
+int portal_list_selected_row(const struct tc_screen *sc)
+{
+	int rows;
+
+	tc_screen_size(sc, NULL, &rows);
+	for (int r = 1; r < rows - 1; r++)
+		if (row_has_marker(sc, r) && row_has_reverse(sc, r))
+			return r;
+	return -1;
+}
+
+bool portal_list_is_selected(const struct tc_screen *sc, const char *text)
+{
+	int r = portal_list_selected_row(sc);
+
+	return r >= 0 && tc_screen_find_in_row(sc, r, text) >= 0;
+}
+
+struct sel_arg {
+	const char *text;
+	int from;   /* selected row before the key */
+};
+
+static bool selection_moved(const struct tc_screen *sc, void *arg)
+{
+	struct sel_arg *sa = arg;
+	int r = portal_list_selected_row(sc);
+
+	return r >= 0 && (r != sa->from || portal_list_is_selected(sc, sa->text));
+}
+
+bool portal_list_select(struct tc *tc, const char *text, int max_moves)
+{
+	char what[256];
+
+	snprintf(what, sizeof what, "list selection on \"%s\"", text);
+	for (int i = 0; i <= max_moves; i++) {
+		struct sel_arg sa = { text, -1 };
+
+		if (!tc_wait_pred(tc, selection_moved, &sa, "a list selection", TC_WAIT_MS))
+			return false;
+		tc_wait_quiet(tc, 50, 1000);   /* the whole redraw, not half of it */
+		if (portal_list_is_selected(tc_screen(tc), text))
+			return true;
+		if (i == max_moves)
+			break;
+		sa.from = portal_list_selected_row(tc_screen(tc));
+		if (tc_send(tc, "\033[B") != 0 ||
+		    !tc_wait_pred(tc, selection_moved, &sa, what, TC_WAIT_MS))
+			return false;
+	}
+	fprintf(stderr, "no selection on \"%s\" after %d moves\n", text, max_moves);
+	tc_screen_print(tc_screen(tc), what);
+	return false;
+}
+
+static bool heading_shown(const struct tc_screen *sc, void *arg)
+{
+	const char *heading = arg;
+
+	if (tc_screen_find(sc, PORTAL_MENU, NULL) >= 0 || !portal_hints_last_row(sc))
+		return false;
+	for (int r = 1; r <= 3; r++)
+		if (tc_screen_find_in_row(sc, r, heading) >= 0)
+			return true;
+	return false;
+}
+
+bool portal_wait_heading(struct tc *tc, const char *heading, int ms)
+{
+	char what[256];
+
+	snprintf(what, sizeof what, "heading \"%s\" and hints", heading);
+	return settled(tc, tc_wait_pred(tc, heading_shown, (void *)heading, what, ms));
+}
+
+static bool editor_shown(const struct tc_screen *sc, void *arg)
+{
+	const char *heading = arg;
+	int rows;
+
+	tc_screen_size(sc, NULL, &rows);
+	if (tc_screen_find_in_row(sc, rows - 1, PORTAL_EDITOR_HINT) < 0)
+		return false;
+	for (int r = 1; r <= 3; r++)
+		if (tc_screen_find_in_row(sc, r, heading) >= 0)
+			return true;
+	return false;
+}
+
+bool portal_wait_editor(struct tc *tc, const char *heading, int ms)
+{
+	char what[256];
+
+	snprintf(what, sizeof what, "editor \"%s\" with \"" PORTAL_EDITOR_HINT "\"", heading);
+	return settled(tc, tc_wait_pred(tc, editor_shown, (void *)heading, what, ms));
+}
+
+struct row_text {
+	int from_bottom;   /* 1 = last row, 2 = the row above */
+	const char *text;
+};
+
+static bool row_text_shown(const struct tc_screen *sc, void *arg)
+{
+	const struct row_text *rt = arg;
+	int rows;
+
+	tc_screen_size(sc, NULL, &rows);
+	return tc_screen_find_in_row(sc, rows - rt->from_bottom, rt->text) >= 0;
+}
+
+bool portal_wait_message(struct tc *tc, const char *text, int ms)
+{
+	struct row_text rt = { 2, text };
+	char what[256];
+
+	snprintf(what, sizeof what, "message \"%s\" above the hints", text);
+	return tc_wait_pred(tc, row_text_shown, &rt, what, ms);
+}
+
+bool portal_wait_bottom(struct tc *tc, const char *text, int ms)
+{
+	struct row_text rt = { 1, text };
+	char what[256];
+
+	snprintf(what, sizeof what, "\"%s\" on the last row", text);
+	return tc_wait_pred(tc, row_text_shown, &rt, what, ms);
+}
+
+/* The seq of a post header on row r, or 0 when the row is not a header. */
+static long header_seq(const struct tc_screen *sc, int r)
+{
+	char buf[2048];
+	const char *p;
+	char *end;
+	long seq;
+
+	tc_screen_row(sc, r, buf, sizeof buf);
+	p = buf;
+	if (*p == '>')
+		p++;
+	while (*p == ' ')
+		p++;
+	if (p - buf > 2 || *p != '#')
+		return 0;
+	seq = strtol(p + 1, &end, 10);
+	if (end == p + 1 || *end != ' ' || seq <= 0)
+		return 0;
+	if (!strstr(end, " (") || !strchr(end, ')'))
+		return 0;
+	return seq;
+}
+
+int portal_post_row(const struct tc_screen *sc, long seq)
+{
+	int rows;
+
+	tc_screen_size(sc, NULL, &rows);
+	for (int r = 1; r < rows - 1; r++)
+		if (header_seq(sc, r) == seq)
+			return r;
+	return -1;
+}
+
+long portal_first_post(const struct tc_screen *sc, int *row)
+{
+	int rows;
+
+	if (row)
+		*row = -1;
+	tc_screen_size(sc, NULL, &rows);
+	for (int r = 1; r < rows - 1; r++) {
+		long seq = header_seq(sc, r);
+
+		if (seq > 0) {
+			if (row)
+				*row = r;
+			return seq;
+		}
+	}
+	return 0;
+}
+
+long portal_current_post(const struct tc_screen *sc)
+{
+	struct tc_cell cell;
+	int rows;
+
+	tc_screen_size(sc, NULL, &rows);
+	for (int r = 1; r < rows - 1; r++) {
+		long seq = header_seq(sc, r);
+
+		if (seq > 0 && tc_screen_cell(sc, r, 0, &cell) && strcmp(cell.text, ">") == 0 &&
+		    row_has_reverse(sc, r))
+			return seq;
+	}
+	return 0;
+}
+
+static bool post_on_top(const struct tc_screen *sc, void *arg)
+{
+	int row;
+
+	return portal_first_post(sc, &row) == *(long *)arg && row >= 1 && row <= 4 &&
+		portal_hints_last_row(sc);
+}
+
+bool portal_wait_post_top(struct tc *tc, long seq, int ms)
+{
+	char what[128];
+
+	snprintf(what, sizeof what, "post #%ld's header at the top of the view", seq);
+	return settled(tc, tc_wait_pred(tc, post_on_top, &seq, what, ms));
+}
+
+static bool post_shown(const struct tc_screen *sc, void *arg)
+{
+	return portal_post_row(sc, *(long *)arg) > 0;
+}
+
+bool portal_wait_post(struct tc *tc, long seq, int ms)
+{
+	char what[128];
+
+	snprintf(what, sizeof what, "post #%ld's header", seq);
+	return settled(tc, tc_wait_pred(tc, post_shown, &seq, what, ms));
+}
+
+static bool post_is_current(const struct tc_screen *sc, void *arg)
+{
+	return portal_current_post(sc) == *(long *)arg;
+}
+
+bool portal_wait_current_post(struct tc *tc, long seq, int ms)
+{
+	char what[128];
+
+	snprintf(what, sizeof what, "post #%ld as the current post", seq);
+	return settled(tc, tc_wait_pred(tc, post_is_current, &seq, what, ms));
+}
+
+bool portal_thread_unread(const struct tc_screen *sc, const char *title)
+{
+	struct tc_cell cell;
+	int col, r = -1, rows;
+
+	tc_screen_size(sc, NULL, &rows);
+	for (int i = 1; i < rows - 1 && r < 0; i++) {
+		col = tc_screen_find_in_row(sc, i, title);
+		if (col >= 0)
+			r = i;
+	}
+	if (r < 0)
+		return false;
+	for (int c = 0; c < col; c++)
+		if (tc_screen_cell(sc, r, c, &cell) && strcmp(cell.text, "*") == 0)
+			return true;
+	return false;
 }

@@ -14,7 +14,11 @@
 #define PORTAL_MENU "Main menu"
 #define PORTAL_LOGOFF_PROMPT "Log off? (y/n)"
 #define PORTAL_HINT_HELP "? help"
-#define PORTAL_N_ITEMS 5
+#define PORTAL_N_ITEMS 6
+/* Indexes into portal_items (digit = index + 1). */
+#define PORTAL_ITEM_BOARDS 3
+#define PORTAL_ITEM_WHO 4
+#define PORTAL_ITEM_LOGOFF 5
 
 /* The main menu items, in order (item N opens with digit N). */
 extern const char *const portal_items[PORTAL_N_ITEMS];
@@ -48,5 +52,55 @@ bool portal_wait_page(struct tc *tc, const char *title, int ms);
  * end. Returns the exit status, or -1000 when the prompt or the exit did not come.
  */
 int portal_logoff(struct tc *tc, const char *key);
+
+/* ---------------------------------------------------------------- discussion boards */
+
+#define PORTAL_BOARDS "Discussion boards"
+#define PORTAL_EDITOR_HINT "^X send"
+
+/*
+ * The selected row of a list (board list, discussion list, search results): a '>' in one of
+ * its first three columns and reverse video on the row. Only rows 1..rows-2 count (not the
+ * top line nor the hints). Returns the row or -1.
+ */
+int portal_list_selected_row(const struct tc_screen *sc);
+/* True when the row with text (rows 1..rows-2) is the selected row. */
+bool portal_list_is_selected(const struct tc_screen *sc, const char *text);
+/*
+ * Moves the list selection with Down (at most max_moves presses, each confirmed on screen)
+ * until the row showing text is selected. Returns false (screen printed) otherwise.
+ */
+bool portal_list_select(struct tc *tc, const char *text, int max_moves);
+/*
+ * Waits for a screen other than the main menu whose heading (rows 1..3) contains heading,
+ * with the key hints on the last row.
+ */
+bool portal_wait_heading(struct tc *tc, const char *heading, int ms);
+/* Waits for the editor: heading on rows 1..3 and "^X send" on the last row. */
+bool portal_wait_editor(struct tc *tc, const char *heading, int ms);
+/* Waits for text on the message row (the row above the hints). */
+bool portal_wait_message(struct tc *tc, const char *text, int ms);
+/* Waits for text on the last row. */
+bool portal_wait_bottom(struct tc *tc, const char *text, int ms);
+/*
+ * Post headers in a discussion view: a row that starts (after an optional '>' marker in
+ * column 0) with "#SEQ " and holds "(handle)". Returns the row of post seq, or -1.
+ */
+int portal_post_row(const struct tc_screen *sc, long seq);
+/* The seq of the topmost post header on screen (0 if none); *row gets its row if not NULL. */
+long portal_first_post(const struct tc_screen *sc, int *row);
+/* The seq of the current post: its header has '>' in column 0 and reverse video; 0 if none. */
+long portal_current_post(const struct tc_screen *sc);
+/*
+ * Waits until post seq's header is the first header on screen and at the top of the body
+ * area (row 1..4, right under the heading).
+ */
+bool portal_wait_post_top(struct tc *tc, long seq, int ms);
+/* Waits until post seq's header is on screen. */
+bool portal_wait_post(struct tc *tc, long seq, int ms);
+/* Waits until post seq is the current post. */
+bool portal_wait_current_post(struct tc *tc, long seq, int ms);
+/* In a discussion list: the row with title has the unread marker '*' left of the title. */
+bool portal_thread_unread(const struct tc_screen *sc, const char *title);
 
 #endif

@@ -802,6 +802,63 @@ struct tc_screen {
 	VTerm *vt;
 	VTermScreen *vs;
 	int cols, rows;
+	struct tc_screen_events ev;
+};
+
+/*
+ * What a hostile byte stream could do besides drawing: change the window title or icon
+ * name (settermprop), or pass an OSC/DCS that libvterm does not handle itself (OSC 52
+ * clipboard writes, among others) to the fallbacks. Counted so tests can assert none came.
+ */
+static void keep_string(char *dst, size_t n, const char *s, size_t len)
+{
+	if (n == 0)
+		return;
+	if (len > n - 1)
+		len = n - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static int on_settermprop(VTermProp prop, VTermValue *val, void *user)
+{
+	struct tc_screen *sc = user;
+
+	if (prop == VTERM_PROP_TITLE || prop == VTERM_PROP_ICONNAME) {
+		sc->ev.titles++;
+		if (val && val->string)
+			keep_string(sc->ev.title, sizeof sc->ev.title, val->string,
+				strlen(val->string));
+	}
+	return 1;
+}
+
+static int on_osc(const char *command, size_t cmdlen, void *user)
+{
+	struct tc_screen *sc = user;
+
+	sc->ev.oscs++;
+	keep_string(sc->ev.osc, sizeof sc->ev.osc, command, cmdlen);
+	return 1;
+}
+
+static int on_dcs(const char *command, size_t cmdlen, void *user)
+{
+	struct tc_screen *sc = user;
+
+	(void)command;
+	(void)cmdlen;
+	sc->ev.dcss++;
+	return 1;
+}
+
+static const VTermScreenCallbacks screen_cbs = {
+	.settermprop = on_settermprop,
+};
+
+static const VTermParserCallbacks fallback_cbs = {
+	.osc = on_osc,
+	.dcs = on_dcs,
 };
 
 /* Terminal answers (device attributes, cursor reports) go nowhere: we answer nothing. */
@@ -824,6 +881,8 @@ struct tc_screen *tc_screen_create(int cols, int rows)
 	sc->vs = vterm_obtain_screen(sc->vt);
 	/* ncurses switches to the alternate screen (smcup); render it like xterm does. */
 	vterm_screen_enable_altscreen(sc->vs, 1);
+	vterm_screen_set_callbacks(sc->vs, &screen_cbs, sc);
+	vterm_screen_set_unrecognised_fallbacks(sc->vs, &fallback_cbs, sc);
 	vterm_screen_reset(sc->vs, 1);
 	sc->cols = cols;
 	sc->rows = rows;
@@ -1022,6 +1081,11 @@ bool tc_screen_cell(const struct tc_screen *sc, int row, int col, struct tc_cell
 	cell->underline = vc.attrs.underline != 0;
 	cell->reverse = vc.attrs.reverse;
 	return true;
+}
+
+void tc_screen_events(const struct tc_screen *sc, struct tc_screen_events *out)
+{
+	*out = sc->ev;
 }
 
 void tc_screen_cursor(const struct tc_screen *sc, int *row, int *col)

@@ -172,6 +172,19 @@ struct tc_cell {
 	bool bold, underline, reverse;
 };
 bool tc_screen_cell(const struct tc_screen *sc, int row, int col, struct tc_cell *cell);
+/*
+ * Side effects the byte stream asked of the terminal, counted since the screen was created:
+ * window title / icon name changes (OSC 0/1/2), other OSC strings libvterm does not handle
+ * (OSC 52 clipboard writes, ...) and DCS strings. Tests of hostile text assert all are 0.
+ */
+struct tc_screen_events {
+	int titles;        /* OSC 0/1/2 title or icon name changes */
+	char title[256];   /* the last title set */
+	int oscs;          /* unhandled OSC strings (e.g. "52;c;...") */
+	char osc[256];     /* the last one */
+	int dcss;          /* DCS strings */
+};
+void tc_screen_events(const struct tc_screen *sc, struct tc_screen_events *out);
 /* Cursor position. */
 void tc_screen_cursor(const struct tc_screen *sc, int *row, int *col);
 /* Prints the screen with a frame and row numbers to stderr. */

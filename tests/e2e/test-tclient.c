@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/e2e/portal.h"
 #include "tests/e2e/tclient.h"
 
 static void feed(struct tc_screen *sc, const char *s)
@@ -67,6 +68,64 @@ static void test_screen(void)
 	tc_screen_destroy(NULL);
 }
 
+/* Title changes and OSC 52 clipboard writes are seen (the hostile-post tests rely on it). */
+static void test_events(void)
+{
+	struct tc_screen *sc = tc_screen_create(20, 5);
+	struct tc_screen_events ev;
+
+	tc_screen_events(sc, &ev);
+	TC_CHECK(ev.titles == 0 && ev.oscs == 0 && ev.dcss == 0);
+	feed(sc, "plain ^[ text\r\n");
+	tc_screen_events(sc, &ev);
+	TC_CHECK(ev.titles == 0 && ev.oscs == 0);
+	feed(sc, "\033]0;pwned\007");
+	tc_screen_events(sc, &ev);
+	TC_CHECK(ev.titles >= 1 && strcmp(ev.title, "pwned") == 0);
+	feed(sc, "\033]52;c;aGk=\007");
+	tc_screen_events(sc, &ev);
+	TC_CHECK(ev.oscs == 1 && strncmp(ev.osc, "52;", 3) == 0);
+	feed(sc, "\033P1$qm\033\\");
+	tc_screen_events(sc, &ev);
+	TC_CHECK(ev.dcss == 1);
+	tc_screen_destroy(sc);
+}
+
+/* The board-screen predicates of portal.c on a drawn discussion view and list. */
+static void test_portal_boards(void)
+{
+	struct tc_screen *sc = tc_screen_create(60, 10);
+	static const char view[] =
+		"\033[H\033[2JProtectors' Portal\r\n"
+		"Budget talk\r\n"
+		"#3 Carol Jones (carol), Hotline, 2026-01-02 10:00\r\n"
+		"body #4 not a header (x)\r\n"
+		"\033[7m>#4 alice (alice), 2026-01-02 10:05\033[m\r\n"
+		"text\r\n"
+		"\r\n\r\n\r\n"
+		"q back  ? help";
+	static const char list[] =
+		"\033[H\033[2JProtectors' Portal\r\n"
+		"General discussion\r\n"
+		"   First title  alice  0 replies\r\n"
+		"\033[7m> * Second title  bob  1 reply\033[m\r\n"
+		"\033[10;1Hq back  ? help";
+
+	tc_screen_feed(sc, view, sizeof view - 1);
+	TC_CHECK(portal_post_row(sc, 3) == 2);
+	TC_CHECK(portal_post_row(sc, 4) == 4);
+	TC_CHECK(portal_first_post(sc, NULL) == 3);
+	TC_CHECK(portal_current_post(sc) == 4);
+	tc_screen_feed(sc, list, sizeof list - 1);
+	TC_CHECK(portal_list_selected_row(sc) == 3);
+	TC_CHECK(portal_list_is_selected(sc, "Second title"));
+	TC_CHECK(!portal_list_is_selected(sc, "First title"));
+	TC_CHECK(portal_thread_unread(sc, "Second title"));
+	TC_CHECK(!portal_thread_unread(sc, "First title"));
+	TC_CHECK(portal_first_post(sc, NULL) == 0);
+	tc_screen_destroy(sc);
+}
+
 static void test_run(void)
 {
 	char out[256];
@@ -121,6 +180,8 @@ static void test_leftovers(void)
 int main(void)
 {
 	test_screen();
+	test_events();
+	test_portal_boards();
 	test_run();
 	test_leftovers();
 	return tc_done();

@@ -6,8 +6,6 @@
  * one file. The schema version is read from the SQLite file header (offset 60, big-endian),
  * so the test needs no SQL of its own.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +18,7 @@
 #include "common/common.h"
 #include "store/store.h"
 #include "text/text.h"
-
-static char tmpdir[256];
-
-static char *db_path(const char *name)
-{
-	return xasprintf("%s/%s", tmpdir, name);
-}
+#include "tmpdir.h"
 
 /* Reads the 4-byte big-endian user_version from a closed database file's header. */
 static int header_user_version(const char *path)
@@ -677,34 +669,11 @@ static void test_processes(void)
 	free(path);
 }
 
-static void remove_tmpdir(void)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *p = db_path(e->d_name);
-		if (unlink(p) != 0)
-			fprintf(stderr, "cannot remove %s: %s\n", p, strerror(errno));
-		free(p);
-	}
-	closedir(d);
-	if (rmdir(tmpdir) != 0)
-		fprintf(stderr, "cannot remove %s: %s\n", tmpdir, strerror(errno));
-}
-
 int main(void)
 {
-	const char *base = getenv("TMPDIR");
 	bbs_log_init("test-store", false, BBS_LOG_WARN);
-	if (bbs_snprintf(tmpdir, sizeof tmpdir, "%s/test-store.XXXXXX",
-		    base && *base ? base : "/tmp") != 0 || !mkdtemp(tmpdir)) {
-		perror("mkdtemp");
+	if (tmpdir_create("test-store") != 0)
 		return 1;
-	}
 
 	test_migrations();
 	test_seed();

@@ -1,0 +1,498 @@
+/*
+ * commands.c: the commands of the command interface, as a table (name, handler, usage).
+ *
+ * Output is for people reading it on a small screen and for scripts: one record per line
+ * where possible, fields separated by two spaces, times as "YYYY-MM-DD HH:MM" UTC. Text from
+ * the store is already clean (no control characters but newlines).
+ */
+#include "cmd/cmd.h"
+#include "common/common.h"
+#include "store/store.h"
+#include "text/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct ctx {
+	struct store *st;
+	const struct store_user *u;
+	FILE *in, *out, *err;
+};
+
+static void fmt_time(int64_t t, char out[20])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!gmtime_r(&tt, &tm) || strftime(out, 20, "%Y-%m-%d %H:%M", &tm) == 0)
+		bbs_strlcpy(out, "?", 20);
+}
+
+static int fail(struct ctx *x, int err, const char *what)
+{
+	fprintf(x->err, "bbs: %s: %s\n", what, bbs_strerror(err));
+	return 1;
+}
+
+/* Parses a positive id. */
+static bool parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || v <= 0)
+		return false;
+	*id = v;
+	return true;
+}
+
+/* A client token for idempotent posting: 1..64 of [A-Za-z0-9._-]. */
+static bool token_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Reads the body from stdin: all of it or nothing. Over STORE_POST_MAX bytes or not UTF-8:
+ * refused with a message. Returns a heap string or NULL.
+ */
+static char *read_body(struct ctx *x)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = xmalloc(cap + 1);
+	for (;;) {
+		if (len == cap) {
+			if (cap > STORE_POST_MAX)
+				break;
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		size_t r = fread(buf + len, 1, cap - len, x->in);
+		len += r;
+		if (r == 0)
+			break;
+	}
+	if (len > STORE_POST_MAX) {
+		fprintf(x->err, "bbs: the text is too large: the limit is %d bytes; nothing was posted\n",
+			STORE_POST_MAX);
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	if (!text_utf8_valid(buf, len) || memchr(buf, '\0', len)) {
+		fprintf(x->err, "bbs: the text is not valid UTF-8; nothing was posted\n");
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void print_indented(FILE *out, const char *body)
+{
+	const char *p = body;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		fprintf(out, "  %.*s\n", (int)n, p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+static void print_post(FILE *out, const struct store_post *p)
+{
+	char when[20];
+	fmt_time(p->created, when);
+	fprintf(out, "#%lld  %s (%s)", (long long)p->seq, p->author_name[0] ? p->author_name
+		: p->author_handle, p->author_handle);
+	if (p->author_org[0])
+		fprintf(out, ", %s", p->author_org);
+	fprintf(out, "  %s%s  [post %lld]\n", when, p->edited ? "  (edited)" : "",
+		(long long)p->id);
+	if (p->deleted)
+		fprintf(out, "  [removed by its author]\n");
+	else
+		print_indented(out, p->body);
+	fputc('\n', out);
+}
+
+static int board_by_name(struct ctx *x, const char *name, int64_t *id)
+{
+	struct store_board *v = NULL;
+	size_t n = 0;
+	int64_t want = 0;
+	bool numeric = parse_id(name, &want);
+	int r = store_board_list(x->st, x->u->id, -1, &v, &n);
+	if (r != 0)
+		return r;
+	r = BBS_ERR_NOTFOUND;
+	for (size_t i = 0; i < n; i++) {
+		if ((numeric && v[i].id == want) || strcmp(v[i].slug, name) == 0) {
+			*id = v[i].id;
+			r = 0;
+			break;
+		}
+	}
+	store_board_list_free(v, n);
+	return r;
+}
+
+static int c_boards(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 1)
+		return 2;
+	struct store_board *v = NULL;
+	size_t n = 0;
+	int r = store_board_list(x->st, x->u->id, -1, &v, &n);
+	if (r != 0)
+		return fail(x, r, "boards");
+	for (size_t i = 0; i < n; i++)
+		fprintf(x->out, "%-24s  %s  %lld discussion%s  %lld unread\n", v[i].slug, v[i].name,
+			(long long)v[i].threads, v[i].threads == 1 ? "" : "s", (long long)v[i].unread);
+	store_board_list_free(v, n);
+	return 0;
+}
+
+/* Calls fn for each discussion with activity after since (newest first per board), at most
+ * limit discussions in all. */
+typedef void thread_fn(struct ctx *x, const struct store_board *b, const struct store_thread *t,
+	int64_t since);
+static int each_recent_thread(struct ctx *x, int64_t since, bool unread_only, int limit,
+	thread_fn *fn)
+{
+	struct store_board *bv = NULL;
+	size_t bn = 0;
+	int r = store_board_list(x->st, x->u->id, -1, &bv, &bn);
+	if (r != 0)
+		return r;
+	int shown = 0;
+	for (size_t i = 0; i < bn && shown < limit; i++) {
+		if (unread_only && bv[i].unread == 0)
+			continue;
+		for (int64_t off = 0; shown < limit; off += 50) {
+			struct store_thread *tv = NULL;
+			size_t tn = 0;
+			if (store_thread_page(x->st, x->u->id, bv[i].id, off, 50, &tv, &tn) != 0 || tn == 0) {
+				store_thread_list_free(tv, tn);
+				break;
+			}
+			bool older = false;
+			for (size_t j = 0; j < tn && shown < limit; j++) {
+				if (tv[j].last_post_at <= since) {
+					if (!tv[j].pinned)
+						older = true;
+					continue;
+				}
+				if (unread_only && tv[j].unread == 0)
+					continue;
+				fn(x, &bv[i], &tv[j], since);
+				shown++;
+			}
+			store_thread_list_free(tv, tn);
+			if (older || tn < 50)
+				break;
+		}
+	}
+	store_board_list_free(bv, bn);
+	return 0;
+}
+
+static void show_unread(struct ctx *x, const struct store_board *b, const struct store_thread *t,
+	int64_t since)
+{
+	char when[20];
+	fmt_time(t->last_post_at, when);
+	fprintf(x->out, "%lld  [%s] %s  (%lld unread, last %s)\n", (long long)t->id, b->slug,
+		t->title, (long long)t->unread, when);
+}
+
+static int c_unread(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 1)
+		return 2;
+	int64_t total = 0;
+	int r = store_unread_total(x->st, x->u->id, &total);
+	if (r == 0)
+		r = each_recent_thread(x, 0, true, 200, show_unread);
+	if (r != 0)
+		return fail(x, r, "unread");
+	if (total == 0)
+		fprintf(x->out, "no unread posts\n");
+	return 0;
+}
+
+static void show_digest(struct ctx *x, const struct store_board *b, const struct store_thread *t,
+	int64_t since)
+{
+	fprintf(x->out, "== [%s] %s  (discussion %lld)\n\n", b->slug, t->title, (long long)t->id);
+	/* Posts are in time order: only the newest ones can be after since. */
+	int64_t from = t->posts > 100 ? t->posts - 99 : 1;
+	struct store_post *pv = NULL;
+	size_t pn = 0;
+	if (store_post_range(x->st, t->id, from, 100, &pv, &pn) != 0)
+		return;
+	for (size_t i = 0; i < pn; i++)
+		if (pv[i].created > since)
+			print_post(x->out, &pv[i]);
+	store_post_list_free(pv, pn);
+}
+
+/* Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (UTC). */
+static bool parse_date(const char *s, int64_t *t)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%Y-%m-%d", &tm);
+	if (end && *end == 'T')
+		end = strptime(end + 1, "%H:%M", &tm);
+	if (!end || *end)
+		return false;
+	*t = (int64_t)timegm(&tm);
+	return *t > 0;
+}
+
+static int c_digest(struct ctx *x, int argc, char **argv)
+{
+	char key[64];
+	char *last = NULL;
+	int64_t since = 0, now = bbs_now();
+	if (bbs_snprintf(key, sizeof key, "digest.last.%lld", (long long)x->u->id) != 0)
+		return 1;
+	if (argc == 3 && strcmp(argv[1], "--since") == 0 && strcmp(argv[2], "last") != 0) {
+		if (!parse_date(argv[2], &since)) {
+			fprintf(x->err, "bbs: --since wants YYYY-MM-DD, YYYY-MM-DDTHH:MM (UTC) or last\n");
+			return 2;
+		}
+	} else if (argc == 1 || (argc == 3 && strcmp(argv[1], "--since") == 0)) {
+		/* Since the previous digest; the first one covers a week. */
+		since = now - 7 * 86400;
+		if (store_setting_get(x->st, key, &last) == 0) {
+			int64_t t;
+			if (parse_id(last, &t))
+				since = t;
+			free(last);
+		}
+	} else {
+		return 2;
+	}
+	char when[20];
+	fmt_time(since, when);
+	fprintf(x->out, "digest since %s UTC\n\n", when);
+	int r = each_recent_thread(x, since, false, 500, show_digest);
+	if (r != 0)
+		return fail(x, r, "digest");
+	char stamp[24];
+	if (bbs_snprintf(stamp, sizeof stamp, "%lld", (long long)now) == 0 &&
+	    store_setting_set(x->st, key, stamp) != 0)
+		fprintf(x->err, "bbs: could not record the time of this digest\n");
+	return 0;
+}
+
+static int c_read(struct ctx *x, int argc, char **argv)
+{
+	int64_t id;
+	if (argc != 2 || !parse_id(argv[1], &id))
+		return 2;
+	struct store_thread t = { 0 };
+	int r = store_thread_get(x->st, x->u->id, id, &t);
+	if (r != 0)
+		return fail(x, r, "read");
+	fprintf(x->out, "%s  (discussion %lld, %lld posts%s)\n\n", t.title, (long long)t.id,
+		(long long)t.posts, t.locked ? ", locked" : "");
+	int64_t last = 0;
+	for (int64_t from = 1; r == 0;) {
+		struct store_post *pv = NULL;
+		size_t pn = 0;
+		r = store_post_range(x->st, id, from, 200, &pv, &pn);
+		for (size_t i = 0; r == 0 && i < pn; i++) {
+			print_post(x->out, &pv[i]);
+			last = pv[i].seq;
+		}
+		store_post_list_free(pv, pn);
+		if (pn < 200)
+			break;
+		from = last + 1;
+	}
+	if (r == 0 && last > 0)
+		r = store_thread_mark_read(x->st, x->u->id, id, last);
+	store_thread_finish(&t);
+	return r == 0 ? 0 : fail(x, r, "read");
+}
+
+/* Options after the fixed arguments: --title T, --quote N, --id TOKEN. */
+struct post_opts {
+	const char *title;
+	int64_t quote;
+	const char *token;
+};
+
+static bool parse_opts(int argc, char **argv, int first, struct post_opts *o, bool title_ok,
+	bool quote_ok)
+{
+	for (int i = first; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return false;
+		if (title_ok && strcmp(argv[i], "--title") == 0)
+			o->title = argv[i + 1];
+		else if (quote_ok && strcmp(argv[i], "--quote") == 0) {
+			if (!parse_id(argv[i + 1], &o->quote))
+				return false;
+		} else if (strcmp(argv[i], "--id") == 0 && token_valid(argv[i + 1]))
+			o->token = argv[i + 1];
+		else
+			return false;
+	}
+	return true;
+}
+
+static int post_error(struct ctx *x, int r)
+{
+	if (r == BBS_ERR_TOOBIG)
+		fprintf(x->err, "bbs: too long; nothing was posted\n");
+	else if (r == BBS_ERR_INVALID)
+		fprintf(x->err, "bbs: the title and the text must not be empty; nothing was posted\n");
+	else if (r == BBS_ERR_DENIED)
+		fprintf(x->err, "bbs: this discussion is locked; nothing was posted\n");
+	else if (r == BBS_ERR_NOTFOUND)
+		fprintf(x->err, "bbs: no such discussion or post\n");
+	else
+		fprintf(x->err, "bbs: could not post (%s); nothing was posted, please try again\n",
+			bbs_strerror(r));
+	return 1;
+}
+
+static int c_post(struct ctx *x, int argc, char **argv)
+{
+	struct post_opts o = { 0 };
+	int64_t board, tid = 0, pid = 0;
+	if (argc < 2 || !parse_opts(argc, argv, 2, &o, true, false) || !o.title)
+		return 2;
+	int r = board_by_name(x, argv[1], &board);
+	if (r == BBS_ERR_NOTFOUND) {
+		fprintf(x->err, "bbs: no board '%s' (see: boards)\n", argv[1]);
+		return 1;
+	} else if (r != 0) {
+		return fail(x, r, "post");
+	}
+	char *body = read_body(x);
+	if (!body)
+		return 1;
+	r = store_thread_create(x->st, board, x->u->id, o.title, body, o.token, &tid, &pid);
+	free(body);
+	if (r != 0)
+		return post_error(x, r);
+	fprintf(x->out, "posted: discussion %lld, post %lld\n", (long long)tid, (long long)pid);
+	return 0;
+}
+
+static int c_reply(struct ctx *x, int argc, char **argv)
+{
+	struct post_opts o = { 0 };
+	int64_t tid, pid = 0;
+	if (argc < 2 || !parse_id(argv[1], &tid) || !parse_opts(argc, argv, 2, &o, false, true))
+		return 2;
+	char *body = read_body(x);
+	if (!body)
+		return 1;
+	int r = store_post_reply(x->st, tid, x->u->id, body, o.quote, o.token, &pid);
+	free(body);
+	if (r != 0)
+		return post_error(x, r);
+	fprintf(x->out, "posted: post %lld in discussion %lld\n", (long long)pid, (long long)tid);
+	return 0;
+}
+
+static int c_search(struct ctx *x, int argc, char **argv)
+{
+	if (argc < 2)
+		return 2;
+	char q[STORE_QUERY_MAX + 1] = "";
+	size_t len = 0;
+	for (int i = 1; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (len + n + 1 > STORE_QUERY_MAX) {
+			fprintf(x->err, "bbs: the search is too long (at most %d bytes)\n", STORE_QUERY_MAX);
+			return 1;
+		}
+		if (len)
+			q[len++] = ' ';
+		memcpy(q + len, argv[i], n);
+		len += n;
+		q[len] = '\0';
+	}
+	struct store_hit *v = NULL;
+	size_t n = 0;
+	int r = store_search(x->st, x->u->id, q, 20, &v, &n);
+	if (r == BBS_ERR_INVALID) {
+		fprintf(x->err, "bbs: give some words to search for\n");
+		return 1;
+	} else if (r != 0) {
+		return fail(x, r, "search");
+	}
+	if (n == 0)
+		fprintf(x->out, "no posts match %s\n", q);
+	for (size_t i = 0; i < n; i++) {
+		char when[20];
+		fmt_time(v[i].created, when);
+		fprintf(x->out, "%lld#%lld  %s  %s  %s\n  %s\n", (long long)v[i].thread_id,
+			(long long)v[i].seq, v[i].thread_title, v[i].author_handle, when, v[i].snippet);
+	}
+	store_hit_list_free(v, n);
+	return 0;
+}
+
+static int c_help(struct ctx *x, int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*run)(struct ctx *, int, char **);
+	const char *usage;
+	const char *what;
+} commands[] = {
+	{ "help", c_help, "help", "this list" },
+	{ "boards", c_boards, "boards", "the boards, with counts of discussions and unread ones" },
+	{ "unread", c_unread, "unread", "discussions with posts you have not read" },
+	{ "digest", c_digest, "digest [--since YYYY-MM-DD[THH:MM]|last]",
+		"everything new, in one text (default: since your previous digest)" },
+	{ "read", c_read, "read DISCUSSION", "a whole discussion (marks it read)" },
+	{ "post", c_post, "post BOARD --title TITLE [--id TOKEN] < text",
+		"start a discussion; --id makes a retry after a dropped link safe" },
+	{ "reply", c_reply, "reply DISCUSSION [--quote POST] [--id TOKEN] < text", "reply" },
+	{ "search", c_search, "search WORDS...", "search all posts" },
+};
+
+static int c_help(struct ctx *x, int argc, char **argv)
+{
+	fprintf(x->out, "Commands (ssh ... COMMAND):\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(x->out, "  %-52s %s\n", commands[i].usage, commands[i].what);
+	return 0;
+}
+
+int cmd_run(struct store *st, const struct store_user *u, int n, char **words, FILE *in,
+	FILE *out, FILE *err)
+{
+	struct ctx x = { .st = st, .u = u, .in = in, .out = out, .err = err };
+	if (n < 1) {
+		c_help(&x, n, words);
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(words[0], commands[i].name) != 0)
+			continue;
+		int r = commands[i].run(&x, n, words);
+		if (r == 2)
+			fprintf(err, "usage: %s\n", commands[i].usage);
+		return r;
+	}
+	char *name = text_sanitize(words[0], strlen(words[0]), 0);
+	fprintf(err, "bbs: unknown command '%s' (try: help)\n", name);
+	free(name);
+	return 2;
+}

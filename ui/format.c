@@ -1,0 +1,33 @@
+/*
+ * format.c: the UI's wording of times and counts, in one place.
+ *
+ * Times are always "YYYY-MM-DD HH:MM" in UTC: members are in many countries, and one
+ * unambiguous form reads the same for all of them (and for the tests).
+ *
+ * Must never: depend on the locale or the time zone of the process, or call curses.
+ */
+#include "ui/ui.h"
+
+#include "common/common.h"
+
+#include <time.h>
+
+void ui_format_time(int64_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (t <= 0 || !gmtime_r(&tt, &tm))
+		return;
+	if (strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+		buf[0] = '\0';
+}
+
+void ui_format_count(int64_t n, const char *one, const char *many, char *buf, size_t size)
+{
+	if (bbs_snprintf(buf, size, "%lld %s", (long long)n, n == 1 ? one : many) != 0 && size)
+		buf[0] = '\0';
+}
