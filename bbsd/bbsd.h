@@ -65,6 +65,8 @@ enum limits_event { LIMITS_EV_AUTHFAIL, LIMITS_EV_NOAUTH, LIMITS_EV_GRACE, LIMIT
 
 struct limits;
 struct limits *limits_create(const struct limits_config *lc);
+/* New settings (after a reload); what the sources have accrued is kept. */
+void limits_reconfigure(struct limits *l, const struct limits_config *lc);
 void limits_destroy(struct limits *l);
 /* Decides on a new connection. unauth_total / unauth_source: unauthenticated connections now
  * (overall and from this source); rnd: a random number in [0, 100). */
@@ -76,11 +78,12 @@ void limits_penalize(struct limits *l, const struct source_key *key, enum limits
 const char *limits_verdict_name(enum limits_verdict v);
 
 struct bbsd_config {
-	const char *dir;                  /* data directory: portal.db, host keys, bbsd.port */
-	const char *listen[BBSD_MAX_LISTEN];
+	char dir[4096];                   /* data directory: portal.db, host keys, bbsd.port */
+	char listen[BBSD_MAX_LISTEN][64]; /* listen addresses */
 	size_t nlisten;
 	int port;                         /* 0: pick a free port and write DIR/bbsd.port */
 	bool foreground;
+	int log_level;                    /* enum bbs_log_level */
 	char ui_path[4096];               /* the bbs program */
 	char cmd_path[4096];              /* the bbscmd program (the command interface) */
 	int grace_seconds;                /* time allowed from accept to authenticated */
@@ -89,8 +92,21 @@ struct bbsd_config {
 	struct limits_config limits;      /* pre-authentication limits and penalties */
 };
 
-/* Binds, listens and serves until SIGTERM/SIGINT. Returns the process exit status. */
-int listener_run(const struct bbsd_config *cfg);
+/* config.c: the built-in defaults; bbsd.conf ("Keyword value" lines, see bbsd.conf(5)). */
+void config_defaults(struct bbsd_config *cfg);
+/* Parses configuration text (len bytes; name is the file name for messages) into cfg, on top of
+ * what cfg holds. Returns 0, or a negative bbs_err with "name:line: reason" in err. */
+int config_parse(const char *text, size_t len, const char *name, struct bbsd_config *cfg,
+	char *err, size_t errlen);
+/* Reads and parses the file at path (at most 64 KiB, a regular file). */
+int config_load(const char *path, struct bbsd_config *cfg, char *err, size_t errlen);
+/* main.c: builds the whole configuration from the defaults, the file (-f) and the flags, as at
+ * startup. Used again on SIGHUP. Returns 0, or prints why and returns the exit status. */
+int bbsd_configure(int argc, char **argv, struct bbsd_config *cfg, bool *test_only);
+
+/* Binds, listens and serves until SIGTERM/SIGINT; SIGHUP reloads the configuration (argc and
+ * argv are bbsd's own, to read it again the same way). Returns the process exit status. */
+int listener_run(struct bbsd_config *cfg, int argc, char **argv);
 
 /* The listener's libssh bind object with the host keys loaded (NULL on error, logged). */
 ssh_bind session_bind_create(const struct bbsd_config *cfg);

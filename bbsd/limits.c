@@ -101,6 +101,13 @@ struct limits *limits_create(const struct limits_config *lc)
 	return l;
 }
 
+void limits_reconfigure(struct limits *l, const struct limits_config *lc)
+{
+	l->cfg = *lc;
+	if (l->cfg.max_sources < 1)
+		l->cfg.max_sources = 1;
+}
+
 void limits_destroy(struct limits *l)
 {
 	if (!l)

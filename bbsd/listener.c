@@ -354,7 +354,31 @@ static void accept_one(const struct bbsd_config *cfg, ssh_bind b, int lfd, struc
 	children_add(kids, &k);
 }
 
-int listener_run(const struct bbsd_config *cfg)
+/* SIGHUP: reads the configuration again. New settings apply to new connections; members'
+ * sessions go on. Where to listen and the data directory need a restart. */
+static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits *lim)
+{
+	struct bbsd_config fresh;
+	bool test_only;
+	if (bbsd_configure(argc, argv, &fresh, &test_only) != 0) {
+		log_error("reload: the configuration has errors; keeping the current one");
+		return;
+	}
+	if (strcmp(fresh.dir, cfg->dir) != 0 || fresh.port != cfg->port ||
+	    fresh.nlisten != cfg->nlisten ||
+	    memcmp(fresh.listen, cfg->listen, sizeof cfg->listen) != 0)
+		log_warn("reload: addresses, port and data directory change only on restart");
+	cfg->grace_seconds = fresh.grace_seconds;
+	cfg->max_auth_tries = fresh.max_auth_tries;
+	cfg->max_sessions = fresh.max_sessions;
+	cfg->limits = fresh.limits;
+	cfg->log_level = fresh.log_level;
+	bbs_log_init("bbsd", !cfg->foreground, (enum bbs_log_level)cfg->log_level);
+	limits_reconfigure(lim, &cfg->limits);
+	log_info("reloaded the configuration");
+}
+
+int listener_run(struct bbsd_config *cfg, int argc, char **argv)
 {
 	struct pollfd lfds[BBSD_MAX_LISTEN + 1];
 	size_t nlisten = 0;
@@ -408,9 +432,13 @@ int listener_run(const struct bbsd_config *cfg)
 		read_notify(&kids, pfds + nlisten + 1, np - nlisten - 1);
 		if (pfds[nlisten].revents & POLLIN) {
 			char buf[64];
-			while (read(sig_pipe[0], buf, sizeof buf) > 0)
-				;
+			ssize_t n;
+			bool hup = false;
+			while ((n = read(sig_pipe[0], buf, sizeof buf)) > 0)
+				hup = hup || memchr(buf, SIGHUP, (size_t)n) != NULL;
 			reap(&kids, lim);
+			if (hup)
+				reload(cfg, argc, argv, lim);
 		}
 		for (size_t i = 0; i < nlisten && !stop_requested; i++)
 			if (pfds[i].revents & POLLIN)

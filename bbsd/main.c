@@ -19,8 +19,10 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: bbsd -d DIR [-l ADDR]... [-p PORT] [-D] [-U BBS-PATH] [-g SECONDS]\n"
-		"            [-S BEGIN:RATE:FULL] [-s PER-SOURCE] [-N]\n"
+		"usage: bbsd [-f CONFIG] [-t] [-d DIR] [-l ADDR]... [-p PORT] [-D] [-U BBS-PATH]\n"
+		"            [-g SECONDS] [-S BEGIN:RATE:FULL] [-s PER-SOURCE] [-N]\n"
+		"  -f CONFIG   configuration file (bbsd.conf(5)); flags override it\n"
+		"  -t          check the configuration, print it, and exit\n"
 		"  -d DIR      data directory (database, host keys)\n"
 		"  -l ADDR     listen address, IPv4 or IPv6 (repeatable; default 0.0.0.0 and ::)\n"
 		"  -p PORT     TCP port (default 2222; 0 picks a free one and writes DIR/bbsd.port)\n"
@@ -67,92 +69,154 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int bad(const char *what, const char *value)
 {
-	struct bbsd_config cfg = {
-		.port = 2222,
-		.grace_seconds = 30,
-		.max_auth_tries = 6,
-		.max_sessions = 4000,
-	};
-	const char *ui = NULL;
+	fprintf(stderr, "bbsd: bad %s '%s'\n", what, value);
+	return 2;
+}
+
+int bbsd_configure(int argc, char **argv, struct bbsd_config *cfg, bool *test_only)
+{
+	const char *file = NULL, *ui = NULL;
 	int c;
 
-	limits_config_defaults(&cfg.limits);
-	while ((c = getopt(argc, argv, "d:l:p:DU:g:S:s:Nh")) != -1) {
-		switch (c) {
-		case 'd': cfg.dir = optarg; break;
-		case 'l':
-			if (cfg.nlisten == BBSD_MAX_LISTEN) {
-				fprintf(stderr, "bbsd: at most %d -l addresses\n", BBSD_MAX_LISTEN);
-				return 2;
-			}
-			cfg.listen[cfg.nlisten++] = optarg;
-			break;
-		case 'p':
-			if (parse_int(optarg, 0, 65535, &cfg.port) != 0) {
-				fprintf(stderr, "bbsd: bad port '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'D': cfg.foreground = true; break;
-		case 'U': ui = optarg; break;
-		case 'g':
-			if (parse_int(optarg, 1, 3600, &cfg.grace_seconds) != 0) {
-				fprintf(stderr, "bbsd: bad grace time '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'S':
-			if (limits_parse_startups(optarg, &cfg.limits) != 0) {
-				fprintf(stderr, "bbsd: -S wants BEGIN:RATE:FULL, e.g. 30:30:100\n");
-				return 2;
-			}
-			break;
-		case 's':
-			if (parse_int(optarg, 0, 100000, &cfg.limits.per_source) != 0) {
-				fprintf(stderr, "bbsd: bad per-source limit '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'N': cfg.limits.penalties = false; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+	/* First the file (wherever -f stands), then the flags on top of it. */
+	config_defaults(cfg);
+	*test_only = false;
+	optind = 1;
+	while ((c = getopt(argc, argv, "f:td:l:p:DU:g:S:s:Nh")) != -1) {
+		if (c == 'f')
+			file = optarg;
+		else if (c == 'h') {
+			usage(stdout);
+			exit(0);
+		} else if (c == '?') {
+			usage(stderr);
+			return 2;
 		}
 	}
-	if (optind != argc || !cfg.dir) {
+	if (optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (cfg.nlisten == 0) {
-		cfg.listen[cfg.nlisten++] = "0.0.0.0";
-		cfg.listen[cfg.nlisten++] = "::";
+	if (file) {
+		char err[512];
+		if (config_load(file, cfg, err, sizeof err) != 0) {
+			fprintf(stderr, "bbsd: %s\n", err);
+			return 2;
+		}
+	}
+	size_t file_listen = cfg->nlisten;
+	optind = 1;
+	while ((c = getopt(argc, argv, "f:td:l:p:DU:g:S:s:Nh")) != -1) {
+		int n;
+		switch (c) {
+		case 't': *test_only = true; break;
+		case 'd':
+			if (bbs_strlcpy(cfg->dir, optarg, sizeof cfg->dir) >= sizeof cfg->dir)
+				return bad("data directory", optarg);
+			break;
+		case 'l':
+			/* Addresses on the command line replace those of the file. */
+			if (file_listen) {
+				cfg->nlisten = 0;
+				file_listen = 0;
+			}
+			if (cfg->nlisten == BBSD_MAX_LISTEN ||
+			    bbs_strlcpy(cfg->listen[cfg->nlisten], optarg, sizeof cfg->listen[0]) >=
+			    sizeof cfg->listen[0])
+				return bad("listen address", optarg);
+			cfg->nlisten++;
+			break;
+		case 'p':
+			if (parse_int(optarg, 0, 65535, &cfg->port) != 0)
+				return bad("port", optarg);
+			break;
+		case 'D': cfg->foreground = true; break;
+		case 'U': ui = optarg; break;
+		case 'g':
+			if (parse_int(optarg, 1, 3600, &cfg->grace_seconds) != 0)
+				return bad("grace time", optarg);
+			break;
+		case 'S':
+			if (limits_parse_startups(optarg, &cfg->limits) != 0)
+				return bad("-S (BEGIN:RATE:FULL, e.g. 30:30:100)", optarg);
+			break;
+		case 's':
+			if (parse_int(optarg, 0, 100000, &n) != 0)
+				return bad("per-source limit", optarg);
+			cfg->limits.per_source = n;
+			break;
+		case 'N': cfg->limits.penalties = false; break;
+		default: break;
+		}
+	}
+	if (!cfg->dir[0]) {
+		fprintf(stderr, "bbsd: no data directory: give -d DIR or DataDirectory\n");
+		return 2;
+	}
+	if (cfg->nlisten == 0) {
+		bbs_strlcpy(cfg->listen[cfg->nlisten++], "0.0.0.0", sizeof cfg->listen[0]);
+		bbs_strlcpy(cfg->listen[cfg->nlisten++], "::", sizeof cfg->listen[0]);
 	}
 	if (ui) {
-		if (bbs_snprintf(cfg.ui_path, sizeof cfg.ui_path, "%s", ui) != 0 || !executable(ui)) {
+		if (bbs_snprintf(cfg->ui_path, sizeof cfg->ui_path, "%s", ui) != 0 || !executable(ui)) {
 			fprintf(stderr, "bbsd: UI program '%s' is not executable\n", ui);
 			return 2;
 		}
-	} else if (find_program("bbs", "ui", cfg.ui_path, sizeof cfg.ui_path) != 0) {
+	} else if (find_program("bbs", "ui", cfg->ui_path, sizeof cfg->ui_path) != 0) {
 		fprintf(stderr, "bbsd: cannot find the bbs program next to bbsd; use -U PATH\n");
 		return 2;
 	}
-	if (find_program("bbscmd", "cmd", cfg.cmd_path, sizeof cfg.cmd_path) != 0) {
+	if (find_program("bbscmd", "cmd", cfg->cmd_path, sizeof cfg->cmd_path) != 0) {
 		fprintf(stderr, "bbsd: warning: no bbscmd next to bbsd: commands will be refused\n");
-		cfg.cmd_path[0] = '\0';
+		cfg->cmd_path[0] = '\0';
+	}
+	return 0;
+}
+
+/* What -t prints: the configuration in effect, in bbsd.conf's own words. */
+static void print_config(const struct bbsd_config *cfg)
+{
+	static const char *const levels[] = { "error", "warn", "info", "debug" };
+	printf("DataDirectory %s\n", cfg->dir);
+	for (size_t i = 0; i < cfg->nlisten; i++)
+		printf("ListenAddress %s\n", cfg->listen[i]);
+	printf("Port %d\nLoginGraceTime %d\nMaxAuthTries %d\nMaxSessions %d\n", cfg->port,
+		cfg->grace_seconds, cfg->max_auth_tries, cfg->max_sessions);
+	printf("MaxStartups %d:%d:%d\n", cfg->limits.startups_begin, cfg->limits.startups_rate,
+		cfg->limits.startups_full);
+	if (cfg->limits.per_source)
+		printf("PerSourceMaxStartups %d\n", cfg->limits.per_source);
+	else
+		printf("PerSourceMaxStartups none\n");
+	printf("PerSourcePenalties %s\nLogLevel %s\n", cfg->limits.penalties ? "yes" : "no",
+		levels[cfg->log_level]);
+}
+
+int main(int argc, char **argv)
+{
+	struct bbsd_config cfg;
+	bool test_only;
+	int r = bbsd_configure(argc, argv, &cfg, &test_only);
+	if (r != 0)
+		return r;
+	if (test_only) {
+		print_config(&cfg);
+		return 0;
 	}
 	if (geteuid() == 0)
 		fprintf(stderr, "bbsd: warning: running as root; a privilege drop comes with hardening\n");
 
-	bbs_log_init("bbsd", !cfg.foreground, BBS_LOG_INFO);
+	bbs_log_init("bbsd", !cfg.foreground, (enum bbs_log_level)cfg.log_level);
 	if (keys_init() != 0)
 		bbs_fatal("cannot initialise the crypto library");
-	int r = keys_host_ensure(cfg.dir);
+	r = keys_host_ensure(cfg.dir);
 	if (r != 0)
 		bbs_fatal("host keys in %s: %s", cfg.dir, bbs_strerror(r));
 
 	/* Migrate once here, so that session processes never race to do it. */
-	char dbpath[4096];
+	char dbpath[4200];
 	if (bbs_snprintf(dbpath, sizeof dbpath, "%s/portal.db", cfg.dir) != 0)
 		bbs_fatal("data directory path too long");
 	struct store *st = NULL;
@@ -163,5 +227,5 @@ int main(int argc, char **argv)
 
 	if (!cfg.foreground && daemon(1, 0) != 0)
 		bbs_fatal("cannot detach: %m");
-	return listener_run(&cfg);
+	return listener_run(&cfg, argc, argv);
 }
