@@ -16,6 +16,7 @@
 #include "text/text.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -301,6 +302,10 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 			goto out;
 		}
 	}
+	/* The store was for logging in; the session no longer needs it (nor its memory). */
+	store_close(c.st);
+	c.st = NULL;
+	malloc_trim(0);
 	if (relay_start(&c) != 0)
 		goto out;
 	while (relay_step(&c))
