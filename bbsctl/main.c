@@ -4,10 +4,12 @@
  *   bbsctl -d DIR init
  *   bbsctl -d DIR user add NAME [--role ROLE] [--password-stdin | --password | --random-password]
  *                              [--key FILE] [--name TEXT] [--org TEXT] [--sector TEXT] [--country TEXT]
+ *                              [--region TEXT]
  *   bbsctl -d DIR user list | disable NAME | enable NAME
  *   bbsctl -d DIR user password NAME (--password-stdin | --password | --random-password)
  *   bbsctl -d DIR key add NAME FILE | key list NAME | key remove NAME FINGERPRINT
  *   bbsctl -d DIR hostkey
+ *   bbsctl -d DIR challenge export --format csv|json [--question ID]
  *
  * Passwords come from stdin or a terminal prompt, never from argv (argv is visible to every
  * user of the machine in ps). Commands are a table: name, handler, usage line.
@@ -217,6 +219,7 @@ static int cmd_user_add(struct ctx *x, int argc, char **argv)
 		else if (strcmp(a, "--org") == 0) { u.organisation = (char *)val; i++; }
 		else if (strcmp(a, "--sector") == 0) { u.sector = (char *)val; i++; }
 		else if (strcmp(a, "--country") == 0) { u.country = (char *)val; i++; }
+		else if (strcmp(a, "--region") == 0) { u.region = (char *)val; i++; }
 		else return 2;
 	}
 	if (!bbs_handle_valid(u.handle)) {
@@ -401,6 +404,286 @@ static int cmd_hostkey(struct ctx *x, int argc, char **argv)
 	return 0;
 }
 
+/* ---- challenge export ---- */
+
+/*
+ * What members see of a question, for analysis elsewhere: the question, its challenges as
+ * listed by endorsements (hidden ones with an empty title and body), and who answered by
+ * sector and region. CSV (RFC 4180, CRLF line ends) comes as four tables, each with its
+ * header row, separated by an empty line; JSON is one object with the same four parts. Text
+ * is clean (the store sanitised it) but still quoted or escaped for the format: titles may
+ * hold commas, quotes and newlines.
+ */
+enum export_format { EXPORT_CSV, EXPORT_JSON };
+
+/* A table's columns: names, and which are JSON numbers (null when empty). */
+struct export_table {
+	const char *name;  /* the JSON member */
+	size_t n;
+	const char *cols[10];
+	bool numeric[10];
+};
+
+static const struct export_table question_table = { "question", 5,
+	{ "id", "text", "opens", "closes", "respondents" },
+	{ true, false, true, true, true } };
+static const struct export_table challenge_table = { "challenges", 10,
+	{ "id", "title", "body", "areas", "endorsements", "author", "created", "hidden",
+	  "merged_into", "thread_id" },
+	{ true, false, false, false, true, false, false, true, true, true } };
+static const struct export_table sector_table = { "respondents_by_sector", 2,
+	{ "sector", "respondents" }, { false, true } };
+static const struct export_table region_table = { "respondents_by_region", 2,
+	{ "region", "respondents" }, { false, true } };
+
+/* A CSV field: quoted when it holds a comma, a quote or a line break; quotes doubled. */
+static void csv_field(FILE *f, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputs(last ? "\r\n" : ",", f);
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped; UTF-8 passed through. */
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* ISO 8601 UTC, or "" for 0 (no date). */
+static void format_iso(int64_t t, char *out, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	out[0] = '\0';
+	if (t != 0 && (!gmtime_r(&tt, &tm) || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0))
+		out[0] = '\0';
+}
+
+/* Starts a table: CSV an empty line (except before the first) and the header row; JSON the
+ * member (the question is an object, the others arrays). */
+static void table_begin(FILE *f, enum export_format fmt, const struct export_table *t,
+	bool first)
+{
+	if (fmt == EXPORT_JSON) {
+		fprintf(f, "%s\"%s\":%s", first ? "{" : ",\n", t->name, first ? "" : "[");
+		return;
+	}
+	if (!first)
+		fputs("\r\n", f);
+	for (size_t i = 0; i < t->n; i++)
+		csv_field(f, t->cols[i], i + 1 == t->n);
+}
+
+static void table_end(FILE *f, enum export_format fmt, bool first)
+{
+	if (fmt == EXPORT_JSON && !first)
+		fputs("]", f);
+}
+
+/* One record of table t (values[0..t->n-1]); first: the first in its table. */
+static void rec_write(FILE *f, enum export_format fmt, const struct export_table *t,
+	const char *const *values, bool first)
+{
+	if (fmt == EXPORT_CSV) {
+		for (size_t i = 0; i < t->n; i++)
+			csv_field(f, values[i], i + 1 == t->n);
+		return;
+	}
+	fputs(first ? "{" : ",{", f);
+	for (size_t i = 0; i < t->n; i++) {
+		if (i)
+			fputc(',', f);
+		json_string(f, t->cols[i]);
+		fputc(':', f);
+		if (!t->numeric[i])
+			json_string(f, values[i]);
+		else if (!*values[i])
+			fputs("null", f);
+		else if (values[i][0] >= '0' && values[i][0] <= '9')
+			fputs(values[i], f);
+		else
+			json_string(f, values[i]);  /* a date: a string */
+	}
+	fputc('}', f);
+}
+
+/* "global;technology": the slugs of a challenge's areas (an unknown id as its number). */
+static void area_slugs(const struct store_area *areas, size_t nareas, const int64_t *ids,
+	size_t n, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char num[24];
+		const char *slug = NULL;
+		for (size_t a = 0; a < nareas && !slug; a++)
+			if (areas[a].id == ids[i])
+				slug = areas[a].slug;
+		if (!slug) {
+			(void)bbs_snprintf(num, sizeof num, "%lld", (long long)ids[i]);
+			slug = num;
+		}
+		size_t len = strlen(out);
+		/* 8 areas of at most 64-byte slugs always fit; stop rather than cut a slug. */
+		if (bbs_snprintf(out + len, size - len, "%s%s", i ? ";" : "", slug) != 0) {
+			out[len] = '\0';
+			break;
+		}
+	}
+}
+
+static int export_counts(FILE *f, enum export_format fmt, struct store *st, int64_t qid,
+	enum store_breakdown by)
+{
+	const struct export_table *t = by == STORE_BY_SECTOR ? &sector_table : &region_table;
+	struct store_count *v = NULL;
+	size_t n = 0;
+	int r = store_question_respondents(st, qid, by, &v, &n);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot read the results: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	table_begin(f, fmt, t, false);
+	for (size_t i = 0; i < n; i++) {
+		char count[24];
+		(void)bbs_snprintf(count, sizeof count, "%lld", (long long)v[i].count);
+		const char *values[2] = { v[i].label, count };
+		rec_write(f, fmt, t, values, i == 0);
+	}
+	table_end(f, fmt, false);
+	store_count_list_free(v, n);
+	return 0;
+}
+
+#define EXPORT_PAGE 500
+
+static int export_challenges(FILE *f, enum export_format fmt, struct store *st, int64_t qid)
+{
+	struct store_area *areas = NULL;
+	size_t nareas = 0, total = 0;
+	int r = store_area_list(st, &areas, &nareas);
+	table_begin(f, fmt, &challenge_table, false);
+	for (int64_t offset = 0; r == 0;) {
+		struct store_challenge *v = NULL;
+		size_t n = 0;
+		r = store_challenge_list(st, STORE_VIEWER_PUBLIC, qid, STORE_CH_BY_ENDORSEMENTS, 0, 0,
+			offset, EXPORT_PAGE, &v, &n, NULL);
+		for (size_t i = 0; r == 0 && i < n; i++) {
+			const struct store_challenge *c = &v[i];
+			char id[24], ends[24], created[32], merged[24], thread[24], slugs[1024];
+			(void)bbs_snprintf(id, sizeof id, "%lld", (long long)c->id);
+			(void)bbs_snprintf(ends, sizeof ends, "%lld", (long long)c->endorsements);
+			(void)bbs_snprintf(merged, sizeof merged, "%lld", (long long)c->merged_into);
+			(void)bbs_snprintf(thread, sizeof thread, "%lld", (long long)c->thread_id);
+			format_iso(c->created, created, sizeof created);
+			area_slugs(areas, nareas, c->areas, c->nareas, slugs, sizeof slugs);
+			const char *values[10] = { id, c->title, c->body, slugs, ends, c->author_handle,
+				created, c->hidden ? "1" : "0", merged, thread };
+			rec_write(f, fmt, &challenge_table, values, total++ == 0);
+		}
+		store_challenge_list_free(v, n);
+		if (n < EXPORT_PAGE)
+			break;
+		offset += (int64_t)n;
+	}
+	table_end(f, fmt, false);
+	store_area_list_free(areas, nareas);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot list the challenges: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_challenge_export(struct ctx *x, int argc, char **argv)
+{
+	enum export_format fmt = EXPORT_CSV;
+	bool have_format = false;
+	int64_t qid = 0;
+
+	/* Options come in pairs: --format csv|json, --question ID (a positive number). */
+	for (int i = 0; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return 2;
+		const char *opt = argv[i], *val = argv[i + 1];
+		if (strcmp(opt, "--format") == 0 && !have_format
+		    && (strcmp(val, "csv") == 0 || strcmp(val, "json") == 0)) {
+			fmt = strcmp(val, "csv") == 0 ? EXPORT_CSV : EXPORT_JSON;
+			have_format = true;
+		} else if (strcmp(opt, "--question") == 0 && qid == 0) {
+			char *end = NULL;
+			errno = 0;
+			long long v = strtoll(val, &end, 10);
+			if (errno || end == val || *end || v <= 0)
+				return 2;
+			qid = v;
+		} else {
+			return 2;
+		}
+	}
+	if (!have_format)
+		return 2;
+	if (open_store(x) != 0)
+		return 1;
+
+	struct store_question q = { 0 };
+	int r = qid ? store_question_get(x->st, qid, &q) : store_question_current(x->st, &q);
+	if (r == BBS_ERR_NOTFOUND) {
+		if (qid)
+			fprintf(stderr, "bbsctl: no question %lld\n", (long long)qid);
+		else
+			fprintf(stderr, "bbsctl: no current question\n");
+		return 1;
+	} else if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot read the question: %s\n", bbs_strerror(r));
+		return 1;
+	}
+
+	FILE *f = stdout;
+	char id[24], opens[32], closes[32], resp[24];
+	(void)bbs_snprintf(id, sizeof id, "%lld", (long long)q.id);
+	(void)bbs_snprintf(resp, sizeof resp, "%lld", (long long)q.respondents);
+	format_iso(q.opens, opens, sizeof opens);
+	format_iso(q.closes, closes, sizeof closes);
+	const char *values[5] = { id, q.text, opens, closes, resp };
+	table_begin(f, fmt, &question_table, true);
+	rec_write(f, fmt, &question_table, values, true);
+	table_end(f, fmt, true);
+	int rc = export_challenges(f, fmt, x->st, q.id);
+	if (rc == 0)
+		rc = export_counts(f, fmt, x->st, q.id, STORE_BY_SECTOR);
+	if (rc == 0)
+		rc = export_counts(f, fmt, x->st, q.id, STORE_BY_REGION);
+	if (fmt == EXPORT_JSON)
+		fputs("}\n", f);
+	store_question_finish(&q);
+	if (rc == 0 && (fflush(f) != 0 || ferror(f))) {
+		fprintf(stderr, "bbsctl: cannot write the export: %s\n", strerror(errno));
+		rc = 1;
+	}
+	return rc;
+}
+
 static const struct command {
 	const char *group, *name;
 	int (*run)(struct ctx *, int, char **);
@@ -409,7 +692,7 @@ static const struct command {
 	{ "init", NULL, cmd_init, "init" },
 	{ "user", "add", cmd_user_add, "user add NAME [--role member|moderator|sysop] "
 		"[--password-stdin|--password|--random-password] [--key FILE] [--name TEXT] "
-		"[--org TEXT] [--sector TEXT] [--country TEXT]" },
+		"[--org TEXT] [--sector TEXT] [--country TEXT] [--region TEXT]" },
 	{ "user", "list", cmd_user_list, "user list" },
 	{ "user", "disable", cmd_user_disable, "user disable NAME" },
 	{ "user", "enable", cmd_user_enable, "user enable NAME" },
@@ -419,6 +702,8 @@ static const struct command {
 	{ "key", "list", cmd_key_list, "key list NAME" },
 	{ "key", "remove", cmd_key_remove, "key remove NAME FINGERPRINT" },
 	{ "hostkey", NULL, cmd_hostkey, "hostkey" },
+	{ "challenge", "export", cmd_challenge_export,
+		"challenge export --format csv|json [--question ID]" },
 };
 
 static void usage(FILE *f)

@@ -24,6 +24,8 @@ void bbs_log_init(const char *prog, bool to_syslog, enum bbs_log_level max_level
 }
 
 static void vlog(enum bbs_log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void vlog(enum bbs_log_level level, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };

@@ -256,18 +256,19 @@ static bool skip_number(const char **p)
 	return true;
 }
 
-/* "new:N", "reply:N", "reply:N:M" or "edit:N" (N, M decimal ids). */
+/* "new:N", "reply:N", "reply:N:M", "edit:N", and (schema 3) "challenge:QUESTION_ID" and
+ * "challenge-edit:CHALLENGE_ID" (N, M decimal ids). */
 static bool context_valid(const char *c)
 {
+	static const char *const one_id[] = { "new:", "edit:", "challenge:", "challenge-edit:" };
 	if (!c || strnlen(c, DRAFT_CONTEXT_MAX + 1) > DRAFT_CONTEXT_MAX)
 		return false;
-	if (strncmp(c, "new:", 4) == 0) {
-		c += 4;
-		return skip_number(&c) && *c == '\0';
-	}
-	if (strncmp(c, "edit:", 5) == 0) {
-		c += 5;
-		return skip_number(&c) && *c == '\0';
+	for (size_t i = 0; i < sizeof one_id / sizeof one_id[0]; i++) {
+		size_t len = strlen(one_id[i]);
+		if (strncmp(c, one_id[i], len) == 0) {
+			c += len;
+			return skip_number(&c) && *c == '\0';
+		}
 	}
 	if (strncmp(c, "reply:", 6) == 0) {
 		c += 6;

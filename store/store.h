@@ -312,7 +312,7 @@ int store_search(struct store *st, int64_t user_id, const char *query, int64_t l
 /* ---- drafts: what a member is writing, saved continuously ---- */
 struct store_draft {
 	char *context;   /* what it is for: "new:BOARD_ID", "reply:THREAD_ID[:QUOTED_POST_ID]",
-	                    "edit:POST_ID" */
+	                    "edit:POST_ID", "challenge:QUESTION_ID", "challenge-edit:CHALLENGE_ID" */
 	char *title;     /* "" for replies */
 	char *body;
 	int64_t updated;

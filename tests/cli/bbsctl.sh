@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bbsctl's command-line contract, including broken and hostile input.
-# Usage: bbsctl.sh PATH-TO-BBSCTL
+# Usage: bbsctl.sh PATH-TO-BBSCTL [PATH-TO-CHALLENGE-FIXTURE]
 set -u
 BBSCTL=$1
+FIXTURE=${2:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 D=$tmp/data
@@ -96,6 +97,79 @@ for k in ed25519 ecdsa rsa; do
 done
 expect 1 "no portal" -- "$BBSCTL" -d "$tmp/none" user list
 contains "no portal in"
+
+# The challenge export: bad arguments, then CSV and JSON that parse and round-trip.
+expect 2 "export without format" -- "$BBSCTL" -d "$D" challenge export
+contains "usage: bbsctl -d DIR challenge export"
+expect 2 "export bad format" -- "$BBSCTL" -d "$D" challenge export --format xml
+expect 2 "export format without value" -- "$BBSCTL" -d "$D" challenge export --format
+expect 2 "export bad question id" -- "$BBSCTL" -d "$D" challenge export --format csv --question 1x
+expect 2 "export negative question id" -- "$BBSCTL" -d "$D" challenge export --format csv --question -3
+expect 2 "export unknown option" -- "$BBSCTL" -d "$D" challenge export --format csv --frob 1
+expect 1 "export unknown question" -- "$BBSCTL" -d "$D" challenge export --format json --question 999
+contains "no question 999"
+expect 0 "export empty csv" -- "$BBSCTL" -d "$D" challenge export --format csv
+contains "What is stopping us making faster progress"
+if [ -n "$FIXTURE" ]; then
+  expect 0 "user add with region" -- "$BBSCTL" -d "$D" user add carol --random-password --sector Government --region 'Europe'
+  expect 0 "user add without region" -- "$BBSCTL" -d "$D" user add dave --random-password --sector 'Civil society'
+  expect 0 "moderator" -- "$BBSCTL" -d "$D" user add mona --role moderator --random-password
+  hostile=$'Data, "shared"\nacross borders \xc3\xa9\xe2\x82\xac'
+  # A title is one line (its newline becomes a space); a body keeps its lines.
+  expect 0 "submit hostile title" -- "$FIXTURE" "$D" submit carol global "$hostile" "$hostile"
+  c1=$(tr -d '\r\n' <"$tmp/out")
+  expect 0 "submit" -- "$FIXTURE" "$D" submit dave technology "Plain title"
+  c2=$(tr -d '\r\n' <"$tmp/out")
+  expect 0 "submit to be hidden" -- "$FIXTURE" "$D" submit dave national "Secret title"
+  c3=$(tr -d '\r\n' <"$tmp/out")
+  expect 0 "endorse" -- "$FIXTURE" "$D" endorse dave "$c1"
+  expect 0 "hide" -- "$FIXTURE" "$D" hide mona "$c3" "off topic"
+  "$BBSCTL" -d "$D" challenge export --format csv >"$tmp/export.csv" 2>"$tmp/err" || { echo "FAIL: export csv"; fails=$((fails + 1)); }
+  "$BBSCTL" -d "$D" challenge export --format json --question 1 >"$tmp/export.json" 2>"$tmp/err" || { echo "FAIL: export json"; fails=$((fails + 1)); }
+  python3 -m json.tool "$tmp/export.json" >/dev/null || { echo "FAIL: export json does not parse"; fails=$((fails + 1)); }
+  if ! python3 - "$tmp/export.csv" "$tmp/export.json" "$hostile" "$c1" "$c2" "$c3" <<'PY'
+import csv, json, sys
+csv_path, json_path, hostile, c1, c2, c3 = sys.argv[1:]
+with open(csv_path, newline='', encoding='utf-8') as f:
+    rows = list(csv.reader(f))
+tables, cur = [], []
+for r in rows:
+    if r == []:
+        tables.append(cur); cur = []
+    else:
+        cur.append(r)
+tables.append(cur)
+assert len(tables) == 4, tables
+q, ch, sec, reg = tables
+assert q[0] == ['id', 'text', 'opens', 'closes', 'respondents'], q
+assert q[1][0] == '1' and q[1][1].startswith('What is stopping us') and q[1][4] == '2', q
+assert ch[0] == ['id', 'title', 'body', 'areas', 'endorsements', 'author', 'created', 'hidden',
+                 'merged_into', 'thread_id'], ch
+recs = [dict(zip(ch[0], r)) for r in ch[1:]]
+# Ordered by endorsements, then id.
+assert [r['id'] for r in recs] == [c1, c2, c3], recs
+assert recs[0]['title'] == hostile.replace('\n', ' '), repr(recs[0]['title'])
+assert recs[0]['body'] == hostile, repr(recs[0]['body'])
+assert recs[0]['endorsements'] == '1' and recs[0]['areas'] == 'global', recs[0]
+assert recs[0]['author'] == 'carol' and recs[0]['created'].endswith('Z'), recs[0]
+assert recs[2]['hidden'] == '1' and recs[2]['title'] == '' and recs[2]['body'] == '', recs[2]
+assert recs[1]['hidden'] == '0' and recs[1]['areas'] == 'technology', recs[1]
+assert sec[0] == ['sector', 'respondents'] and sec[1:] == [['Civil society', '1'], ['Government', '1']], sec
+assert reg[0] == ['region', 'respondents'] and reg[1:] == [['Europe', '1'], ['Not stated', '1']], reg
+with open(json_path, encoding='utf-8') as f:
+    j = json.load(f)
+assert j['question']['id'] == 1 and j['question']['respondents'] == 2 and j['question']['opens'] is None
+assert [c['id'] for c in j['challenges']] == [int(c1), int(c2), int(c3)]
+assert j['challenges'][0]['title'] == hostile.replace('\n', ' ')
+assert j['challenges'][0]['body'] == hostile
+assert j['challenges'][2]['hidden'] == 1 and j['challenges'][2]['title'] == ''
+assert j['respondents_by_region'][1] == {'region': 'Not stated', 'respondents': 1}
+PY
+  then echo "FAIL: export contents"; fails=$((fails + 1)); fi
+  if grep -q "Secret title" "$tmp/export.csv" "$tmp/export.json"; then
+    echo "FAIL: a hidden title was exported"; fails=$((fails + 1))
+  fi
+fi
 
 if [ "$fails" -ne 0 ]; then echo "$fails failures"; exit 1; fi
 echo "all bbsctl checks passed"
