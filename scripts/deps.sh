@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   gcc pkg-config meson ninja-build
   libssh-dev libsodium-dev libsqlite3-dev libncurses-dev ncurses-term
-  libvterm-dev openssh-client tmux
+  libvterm-dev openssh-client tmux python3
+  clang libclang-rt-14-dev
 )
 
 missing=()
