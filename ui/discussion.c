@@ -16,6 +16,9 @@
  * away from it. The scroll position is (post, line within the post), so it survives loading,
  * trimming and re-wrapping after a resize.
  *
+ * A discussion promoted from a challenge shows "From challenge #ID" under its heading, and c
+ * opens that challenge.
+ *
  * Must never: read the store while drawing, index outside the loaded window, or scroll past
  * the end of the discussion (only J/K and opening may put a short last post at the top).
  */
@@ -56,7 +59,7 @@ struct disc {
 	bool clamp_pending;         /* pull the view back from the end once laid out */
 	/* layout */
 	struct ui_rect rect;
-	int heading_y, text_y, view, x0, text_cols;
+	int heading_y, from_y, text_y, view, x0, text_cols;
 };
 
 /* ---- posts ---- */
@@ -402,6 +405,13 @@ static void disc_layout(struct ui_screen *s, const struct ui_rect *r)
 	d->rect = *r;
 	d->heading_y = r->y;
 	d->text_y = r->y + (r->rows >= 8 ? 2 : 1);
+	/* "From challenge #ID" takes the blank row under the heading, or a row of its own. */
+	d->from_y = -1;
+	if (d->t.challenge_id > 0) {
+		d->from_y = r->y + 1;
+		if (d->text_y == d->from_y || r->rows >= 12)
+			d->text_y = d->from_y + (r->rows >= 12 ? 2 : 1);
+	}
 	d->view = r->y + r->rows - d->text_y;
 	if (d->view < 0)
 		d->view = 0;
@@ -440,6 +450,12 @@ static void disc_draw(struct ui_screen *s, WINDOW *w)
 	}
 	ui_draw_str(w, d->heading_y, hx, cols - hx - (pos_w ? pos_w + 2 : 0), d->t.title,
 		ui_term_heading_attr());
+	if (d->from_y >= 0) {
+		char from[64];
+		(void)bbs_snprintf(from, sizeof from, "From challenge #%lld (press c)",
+			(long long)d->t.challenge_id);
+		ui_draw_str(w, d->from_y, hx, cols - hx, from, A_NORMAL);
+	}
 	if (d->t.posts <= 0) {
 		ui_draw_str(w, d->text_y, d->x0, cols - d->x0, "This discussion has no posts.", A_NORMAL);
 		return;
@@ -551,6 +567,23 @@ static enum ui_result disc_delete(struct disc *d, struct ui_app *app)
 	return UI_RES_REDRAW;
 }
 
+/* c: the challenge this discussion came from; back to it if the view was opened from it. */
+static enum ui_result disc_challenge(struct disc *d, struct ui_app *app)
+{
+	int64_t id = d->t.challenge_id;
+
+	if (id <= 0) {
+		ui_app_message(app, "This discussion did not come from a challenge");
+		return UI_RES_REDRAW;
+	}
+	struct ui_screen *below = app->depth >= 2 ? app->stack[app->depth - 2] : NULL;
+	if (ui_challenge_detail_is(below, id))
+		ui_app_pop(app); /* destroys d */
+	else
+		ui_app_push(app, ui_challenge_detail_create(app, id));
+	return UI_RES_REDRAW;
+}
+
 static enum ui_result disc_action(struct ui_screen *s, struct ui_app *app, int action, int key)
 {
 	struct disc *d = (struct disc *)s;
@@ -594,6 +627,8 @@ static enum ui_result disc_action(struct ui_screen *s, struct ui_app *app, int a
 	case UI_ACT_SEARCH:
 		ui_nav_search(app);
 		return UI_RES_REDRAW;
+	case UI_ACT_CHALLENGE:
+		return disc_challenge(d, app);
 	default:
 		return UI_RES_NONE;
 	}
@@ -634,6 +669,13 @@ static void disc_destroy(struct ui_screen *s)
 	d_reset(d);
 	store_thread_finish(&d->t);
 	free(d);
+}
+
+int64_t ui_discussion_thread(const struct ui_screen *s)
+{
+	const struct disc *d = (const struct disc *)s;
+
+	return s && s->keymap == &ui_keymap_discussion ? d->t.id : 0;
 }
 
 bool ui_discussion_goto(struct ui_screen *s, struct ui_app *app, int64_t thread_id, int64_t seq)

@@ -17,6 +17,9 @@
  * Each editor has a random client token, so sending twice (a retry after an error that was
  * in fact a success) creates one post.
  *
+ * Other screens use the same editor with their own sending (ui_editor_custom): a challenge
+ * (title, text, then the focus area chooser), a question's text. Their limits are their own.
+ *
  * Must never: lose typed text on an error (the editor stays open with it), send text over the
  * store's limits, or treat a byte inside a paste as a command.
  */
@@ -33,11 +36,9 @@
 #include <unistd.h>
 
 #define ED_SAVE_MS 2000                     /* draft saved this long after the last change */
-#define ED_BODY_MAX (2 * STORE_POST_MAX)    /* the buffer's hard limit (pastes past it refused) */
-#define ED_TITLE_MAX (2 * STORE_TITLE_MAX)
 #define ED_BURST_MAX 65536                  /* bytes of typed-ahead text inserted at once */
 
-enum ed_kind { ED_NEW, ED_REPLY, ED_EDIT };
+enum ed_kind { ED_NEW, ED_REPLY, ED_EDIT, ED_CUSTOM };
 
 struct editor {
 	struct ui_screen base;   /* first member */
@@ -49,7 +50,11 @@ struct editor {
 	int64_t post_id;         /* ED_EDIT */
 	int64_t post_seq;        /* ED_EDIT */
 	char *heading;
-	char context[64];        /* the draft's context */
+	char context[64];        /* the draft's context ("" for none) */
+	bool has_title;
+	size_t title_limit, body_limit; /* what may be sent */
+	const struct ui_editor_hooks *hooks; /* ED_CUSTOM */
+	void *hook_ctx;
 	char token[40];          /* client token for idempotent sending */
 	struct ui_editbuf title, body;
 	bool in_title;
@@ -94,8 +99,19 @@ static void ed_make_token(struct editor *e)
 
 static void ed_save_draft(struct editor *e)
 {
+	if (!e->context[0]) {
+		e->unsaved = false;
+		return;
+	}
 	int r = store_draft_save(e->app->st, e->app->user->id, e->context, e->title.text,
 		e->body.text);
+	if (r == BBS_ERR_INVALID) {
+		/* The store does not keep drafts of this kind: stop trying. */
+		log_warn("draft context %s refused: no drafts for this editor", e->context);
+		e->context[0] = '\0';
+		e->unsaved = false;
+		return;
+	}
 	if (r != 0 && r != BBS_ERR_TOOBIG) /* too long is expected: "Too long" is on screen */
 		log_warn("draft save: %s", bbs_strerror(r));
 	/* On failure (over the size limit, database busy) try again after the next change or
@@ -155,7 +171,7 @@ static void ed_layout(struct ui_screen *s, const struct ui_rect *r)
 	e->heading_y = r->y;
 	int y = r->y + 1;
 	e->title_y = -1;
-	if (e->kind == ED_NEW)
+	if (e->has_title)
 		e->title_y = y++;
 	if (roomy)
 		y++; /* a blank row under the heading (and title) */
@@ -215,12 +231,12 @@ static void ed_draw(struct ui_screen *s, WINDOW *w)
 	}
 
 	status[0] = '\0';
-	if (e->body.len > STORE_POST_MAX)
-		(void)bbs_snprintf(status, sizeof status, "Too long: %zu bytes, the limit is %d",
-			e->body.len, STORE_POST_MAX);
-	else if (e->title.len > STORE_TITLE_MAX)
-		(void)bbs_snprintf(status, sizeof status, "Too long: %zu bytes, the limit is %d",
-			e->title.len, STORE_TITLE_MAX);
+	if (e->body.len > e->body_limit)
+		(void)bbs_snprintf(status, sizeof status, "Too long: %zu bytes, the limit is %zu",
+			e->body.len, e->body_limit);
+	else if (e->title.len > e->title_limit)
+		(void)bbs_snprintf(status, sizeof status, "Too long: %zu bytes, the limit is %zu",
+			e->title.len, e->title_limit);
 	if (status[0] && e->status_y >= 0)
 		ui_draw_str(w, e->status_y, e->x0, e->width, status, A_BOLD);
 }
@@ -255,24 +271,48 @@ static bool ed_blank(const char *s)
 	return true;
 }
 
+static void ed_delete_draft(struct editor *e, struct ui_app *app)
+{
+	if (!e->context[0])
+		return;
+	int r = store_draft_delete(app->st, app->user->id, e->context);
+	if (r != 0 && r != BBS_ERR_NOTFOUND)
+		log_warn("draft delete: %s", bbs_strerror(r));
+}
+
+void ui_editor_sent(struct ui_app *app, struct ui_screen *s)
+{
+	struct editor *e = (struct editor *)s;
+
+	ed_delete_draft(e, app);
+	e->closing = true;
+	if (app->depth > 0 && app->stack[app->depth - 1] == s)
+		ui_app_pop(app); /* destroys e */
+}
+
 static enum ui_result ed_send(struct editor *e, struct ui_app *app)
 {
 	int64_t thread_id = e->thread_id, post_id = 0, seq = 0;
 	int r;
 
-	if (e->kind == ED_NEW && ed_blank(e->title.text)) {
+	if (e->has_title && ed_blank(e->title.text)) {
 		e->in_title = true;
 		ui_app_message(app, "Write a title first");
 		return UI_RES_REDRAW;
 	}
 	if (ed_blank(e->body.text)) {
-		if (e->kind == ED_NEW)
+		if (e->has_title)
 			e->in_title = false;
 		ui_app_message(app, "Write something first");
 		return UI_RES_REDRAW;
 	}
-	if (e->body.len > STORE_POST_MAX || e->title.len > STORE_TITLE_MAX)
+	if (e->body.len > e->body_limit || e->title.len > e->title_limit)
 		return UI_RES_REDRAW; /* "Too long" is on screen already */
+	if (e->kind == ED_CUSTOM) {
+		if (e->hooks->send(app, &e->base, e->hook_ctx, e->title.text, e->body.text, e->token))
+			ui_editor_sent(app, &e->base); /* destroys e */
+		return UI_RES_REDRAW;
+	}
 
 	switch (e->kind) {
 	case ED_NEW:
@@ -307,9 +347,7 @@ static enum ui_result ed_send(struct editor *e, struct ui_app *app)
 		return UI_RES_REDRAW; /* the text stays, so the member can try again */
 	}
 
-	r = store_draft_delete(app->st, app->user->id, e->context);
-	if (r != 0 && r != BBS_ERR_NOTFOUND)
-		log_warn("draft delete: %s", bbs_strerror(r));
+	ed_delete_draft(e, app);
 	bool edited = e->kind == ED_EDIT;
 	e->closing = true;
 	ui_app_pop(app); /* destroys e: only locals from here */
@@ -331,9 +369,7 @@ static enum ui_result ed_cancel(struct editor *e, struct ui_app *app)
 	if (e->touched) {
 		if (!ui_app_confirm(app, "Discard this draft? (y/n)"))
 			return UI_RES_REDRAW; /* back to the text, intact */
-		int r = store_draft_delete(app->st, app->user->id, e->context);
-		if (r != 0 && r != BBS_ERR_NOTFOUND)
-			log_warn("draft delete: %s", bbs_strerror(r));
+		ed_delete_draft(e, app);
 	}
 	/* Untouched: a draft loaded from the store stays saved for later. */
 	e->closing = true;
@@ -359,7 +395,7 @@ static enum ui_result ed_action(struct ui_screen *s, struct ui_app *app, int act
 			return UI_RES_NONE;
 		return ed_cancel(e, app);
 	case UI_ACT_SWITCH:
-		if (e->kind != ED_NEW)
+		if (!e->has_title)
 			return UI_RES_NONE;
 		e->in_title = !e->in_title;
 		return UI_RES_REDRAW;
@@ -383,7 +419,7 @@ static enum ui_result ed_action(struct ui_screen *s, struct ui_app *app, int act
 	case UI_ACT_UP:
 		if (e->in_title)
 			return UI_RES_NONE;
-		if (e->kind == ED_NEW && e->body.cur == 0) {
+		if (e->has_title && e->body.cur == 0) {
 			e->in_title = true; /* up from the text's start: the title */
 			return UI_RES_REDRAW;
 		}
@@ -492,16 +528,22 @@ static void ed_destroy(struct ui_screen *s)
 	ui_editbuf_finish(&e->title);
 	ui_editbuf_finish(&e->body);
 	free(e->heading);
+	if (e->hooks && e->hooks->free_ctx)
+		e->hooks->free_ctx(e->hook_ctx);
 	free(e);
 }
 
 /* ---- creation ---- */
 
-static struct editor *ed_create(struct ui_app *app, enum ed_kind kind, const char *context)
+static struct editor *ed_create_sized(struct ui_app *app, enum ed_kind kind, const char *context,
+	bool has_title, size_t title_limit, size_t body_limit)
 {
 	struct editor *e = xcalloc(1, sizeof *e);
 
-	e->base.keymap = kind == ED_NEW ? &ui_keymap_editor_new : &ui_keymap_editor;
+	e->has_title = has_title;
+	e->title_limit = title_limit;
+	e->body_limit = body_limit;
+	e->base.keymap = has_title ? &ui_keymap_editor_new : &ui_keymap_editor;
 	e->base.layout = ed_layout;
 	e->base.draw = ed_draw;
 	e->base.cursor = ed_cursor;
@@ -512,12 +554,19 @@ static struct editor *ed_create(struct ui_app *app, enum ed_kind kind, const cha
 	e->base.show_cursor = true;
 	e->app = app;
 	e->kind = kind;
-	bbs_strlcpy(e->context, context, sizeof e->context);
-	ui_editbuf_init(&e->title, ED_TITLE_MAX, true);
-	ui_editbuf_init(&e->body, ED_BODY_MAX, false);
-	e->in_title = kind == ED_NEW;
+	bbs_strlcpy(e->context, context ? context : "", sizeof e->context);
+	/* The buffers hold up to twice what may be sent: text over the limit is kept (and
+	 * shown as too long) rather than cut. */
+	ui_editbuf_init(&e->title, 2 * title_limit, true);
+	ui_editbuf_init(&e->body, 2 * body_limit, false);
+	e->in_title = has_title;
 	ed_make_token(e);
 	return e;
+}
+
+static struct editor *ed_create(struct ui_app *app, enum ed_kind kind, const char *context)
+{
+	return ed_create_sized(app, kind, context, kind == ED_NEW, STORE_TITLE_MAX, STORE_POST_MAX);
 }
 
 /* Loads a saved draft for the editor's context over the initial text. */
@@ -529,7 +578,7 @@ static void ed_load_draft(struct editor *e)
 		(void)ui_editbuf_set(&e->title, d.title ? d.title : "");
 		(void)ui_editbuf_set(&e->body, d.body ? d.body : "");
 		/* A new discussion whose title is written continues in the text. */
-		if (e->kind == ED_NEW && e->title.len > 0)
+		if (e->has_title && e->title.len > 0)
 			e->in_title = false;
 	}
 	store_draft_finish(&d);
@@ -565,6 +614,26 @@ static char *ed_quote(const struct store_post *p)
 	*o++ = '\n';
 	*o = '\0';
 	return out;
+}
+
+struct ui_screen *ui_editor_custom(struct ui_app *app, const struct ui_editor_spec *spec,
+	const struct ui_editor_hooks *hooks, void *ctx)
+{
+	struct editor *e = ed_create_sized(app, ED_CUSTOM, spec->context, spec->with_title,
+		spec->title_max, spec->body_max);
+
+	e->hooks = hooks;
+	e->hook_ctx = ctx;
+	e->heading = xstrdup(spec->heading ? spec->heading : "");
+	if (spec->title && ui_editbuf_set(&e->title, spec->title) != 0)
+		(void)ui_editbuf_set(&e->title, "");
+	if (spec->body && ui_editbuf_set(&e->body, spec->body) != 0)
+		(void)ui_editbuf_set(&e->body, "");
+	if (e->has_title && e->title.len > 0)
+		e->in_title = false;
+	if (e->context[0])
+		ed_load_draft(e);
+	return &e->base;
 }
 
 struct ui_screen *ui_editor_new_thread(struct ui_app *app, int64_t board_id)
@@ -684,6 +753,8 @@ struct ui_screen *ui_editor_from_context(struct ui_app *app, const char *context
 {
 	int64_t a, b;
 
+	if (ui_challenge_editor_context(context))
+		return ui_challenge_editor_from_context(app, context);
 	switch (ed_parse_context(context ? context : "", &a, &b)) {
 	case ED_NEW: return ui_editor_new_thread(app, a);
 	case ED_REPLY: return ui_editor_reply(app, a, b);
@@ -697,6 +768,8 @@ bool ui_editor_describe(struct ui_app *app, const char *context, char *buf, size
 	int64_t a, b;
 	bool ok = false;
 
+	if (ui_challenge_editor_context(context))
+		return ui_challenge_editor_describe(app, context, buf, size);
 	switch (ed_parse_context(context ? context : "", &a, &b)) {
 	case ED_NEW: {
 		struct store_board bd = { 0 };

@@ -10,6 +10,10 @@
 
 #include "common/common.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 void ui_format_time(int64_t t, char *buf, size_t size)
@@ -26,8 +30,36 @@ void ui_format_time(int64_t t, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
+void ui_format_date(int64_t t, char *buf, size_t size)
+{
+	char full[UI_TIME_LEN];
+
+	ui_format_time(t, full, sizeof full);
+	full[10] = '\0'; /* "YYYY-MM-DD HH:MM" -> "YYYY-MM-DD"; "" stays "" */
+	bbs_strlcpy(buf, full, size);
+}
+
 void ui_format_count(int64_t n, const char *one, const char *many, char *buf, size_t size)
 {
 	if (bbs_snprintf(buf, size, "%lld %s", (long long)n, n == 1 ? one : many) != 0 && size)
 		buf[0] = '\0';
+}
+
+void ui_format_append(char **text, const char *fmt, ...)
+{
+	va_list ap;
+	size_t have = *text ? strlen(*text) : 0;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0) {
+		if (!*text)
+			*text = xstrdup("");
+		return;
+	}
+	*text = xrealloc(*text, have + (size_t)n + 1);
+	va_start(ap, fmt);
+	(void)vsnprintf(*text + have, (size_t)n + 1, fmt, ap);
+	va_end(ap);
 }

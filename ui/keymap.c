@@ -116,6 +116,7 @@ static const struct ui_binding discussion_bindings[] = {
 	{ UI_ACT_DELETE, { 'd' }, NULL, "Delete the current post (your own; asks first)",
 		"d", "delete" },
 	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
+	{ UI_ACT_CHALLENGE, { 'c' }, NULL, "The challenge this discussion came from", NULL, NULL },
 	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", NULL, NULL },
 	{ UI_ACT_PGUP, { K_PGUP, 'b' }, NULL, "Scroll up one page", NULL, NULL },
 	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the first post", NULL, NULL },
@@ -178,6 +179,86 @@ static const struct ui_binding help_bindings[] = {
 	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
 };
 
+/* Moderators' keys on the challenge screens; members get "Only moderators can do that". */
+#define MODERATOR_KEYS \
+	{ UI_ACT_MERGE, { 'M' }, NULL, "Moderators: merge this challenge into another", NULL, NULL }, \
+	{ UI_ACT_HIDE, { 'H' }, NULL, "Moderators: hide this challenge (asks for a reason)", \
+		NULL, NULL }, \
+	{ UI_ACT_UNHIDE, { 'U' }, NULL, "Moderators: show a hidden challenge again", NULL, NULL }, \
+	{ UI_ACT_PROMOTE, { 'P' }, NULL, "Moderators: turn this challenge into a discussion", \
+		NULL, NULL }, \
+	{ UI_ACT_SETTINGS, { 'Q' }, NULL, "Moderators: the question settings", NULL, NULL }
+
+static const struct ui_binding challenge_bindings[] = {
+	{ UI_ACT_ANSWER, { 'a' }, NULL, "Answer: submit a challenge", "a", "answer" },
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the selected challenge",
+		"Enter", "open" },
+	{ UI_ACT_ENDORSE, { 'e' }, NULL, "Endorse the selected challenge, or take it back",
+		"e", "endorse" },
+	{ UI_ACT_ORDER, { 'o' }, NULL, "Order: most endorsed or newest", "o", "order" },
+	{ UI_ACT_FILTER, { 'f' }, NULL, "Filter by focus area", "f", "area" },
+	{ UI_ACT_MINE, { 'm' }, NULL, "Only my challenges (again: everyone's)", "m", "mine" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_RESULTS, { 'r' }, NULL, "Results", "r", "results" },
+	{ UI_ACT_ARCHIVE, { 'h' }, NULL, "Past questions", "h", "archive" },
+	{ UI_ACT_MODLOG, { 'R' }, NULL, "The moderation record", "R", "record" },
+	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", NULL, NULL },
+	LIST_MOVES,
+	MODERATOR_KEYS,
+};
+
+/* A page of text: scrolling, shared by the challenge detail. */
+#define PAGE_MOVES \
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Scroll up one line", "j/k", "scroll" }, \
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Scroll down one line", NULL, NULL }, \
+	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", NULL, NULL }, \
+	{ UI_ACT_PGUP, { K_PGUP, 'b' }, NULL, "Scroll up one page", NULL, NULL }, \
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL }, \
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL }
+
+static const struct ui_binding challenge_detail_bindings[] = {
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_ENDORSE, { 'e' }, NULL, "Endorse or take back (your own: edit it)", "e",
+		"endorse/edit" },
+	{ UI_ACT_DISCUSSION, { 'd' }, NULL, "The discussion it was promoted to", "d",
+		"discussion" },
+	{ UI_ACT_WITHDRAW, { 'w' }, NULL, "Withdraw your own challenge (asks first)", "w",
+		"withdraw" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	PAGE_MOVES,
+	MODERATOR_KEYS,
+};
+
+static const struct ui_binding areas_choose_bindings[] = {
+	{ UI_ACT_TOGGLE, { ' ', 'x' }, NULL, "Tick or untick the area", "Space", "tick" },
+	{ UI_ACT_OPEN, { UI_KEY_ENTER }, NULL, "Done: submit with the ticked areas", "Enter",
+		"done" },
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT }, NULL, "Back to the text", "q", "back" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", "j/k", "move" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Move down", NULL, NULL },
+};
+
+static const struct ui_binding archive_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Show that question's challenges",
+		"Enter", "open" },
+	LIST_MOVES,
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+};
+
+static const struct ui_binding question_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER }, NULL, "Change the field, or do the action", "Enter",
+		"change" },
+	{ UI_ACT_TOGGLE, { ' ' }, NULL, "Switch yes/no", "Space", "yes/no" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", "j/k", "move" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j', UI_KEY_TAB }, NULL, "Move down", NULL, NULL },
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT }, NULL, "Back (unsaved changes are lost)", "q",
+		"back" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+};
+
 #define KEYMAP(name, table) { name, table, sizeof(table) / sizeof((table)[0]) }
 const struct ui_keymap ui_keymap_menu = KEYMAP("Main menu", menu_bindings);
 const struct ui_keymap ui_keymap_pager = KEYMAP("Page viewer", pager_bindings);
@@ -189,6 +270,11 @@ const struct ui_keymap ui_keymap_discussion = KEYMAP("Discussion", discussion_bi
 const struct ui_keymap ui_keymap_search = KEYMAP("Search results", search_bindings);
 const struct ui_keymap ui_keymap_editor_new = KEYMAP("Editor", editor_new_bindings);
 const struct ui_keymap ui_keymap_editor = KEYMAP("Editor", editor_bindings);
+const struct ui_keymap ui_keymap_challenge = KEYMAP("The challenge question", challenge_bindings);
+const struct ui_keymap ui_keymap_challenge_detail = KEYMAP("Challenge", challenge_detail_bindings);
+const struct ui_keymap ui_keymap_areas_choose = KEYMAP("Focus areas", areas_choose_bindings);
+const struct ui_keymap ui_keymap_archive = KEYMAP("Past questions", archive_bindings);
+const struct ui_keymap ui_keymap_question = KEYMAP("Question settings", question_bindings);
 
 int ui_keymap_lookup(const struct ui_keymap *km, int key)
 {

@@ -2,7 +2,8 @@
  * menu.c: the main menu screen.
  *
  * Items, in order: the focus areas from the store (store_area_list), "Discussion boards"
- * (its summary is the member's unread count), "Who we are", "Log off".
+ * (its summary is the member's unread count), "The challenge question" (its summary: "N
+ * challenges, M members answered"), "Who we are", "Log off".
  * Each shows its number (1-9 open it directly), its name and, when there is room, its
  * one-line summary. The selected item is drawn in reverse video AND marked with ">", so it
  * is visible on terminals without attributes. n opens the next unread discussion, / searches.
@@ -19,7 +20,7 @@
 
 #include <stdlib.h>
 
-enum menu_kind { ITEM_PAGE, ITEM_AREA, ITEM_BOARDS, ITEM_LOGOFF };
+enum menu_kind { ITEM_PAGE, ITEM_AREA, ITEM_BOARDS, ITEM_CHALLENGE, ITEM_LOGOFF };
 
 struct menu_item {
 	enum menu_kind kind;
@@ -52,6 +53,7 @@ struct menu {
 #define MENU_WHO_SUMMARY_DEFAULT "Our shared principles, news and announcements"
 #define MENU_LOGOFF_NAME "Log off"
 #define MENU_BOARDS_NAME "Discussion boards"
+#define MENU_CHALLENGE_NAME "The challenge question"
 
 static void menu_add(struct menu *m, enum menu_kind kind, const char *name, const char *summary,
 	const char *slug)
@@ -64,13 +66,34 @@ static void menu_add(struct menu *m, enum menu_kind kind, const char *name, cons
 	it->page_slug = slug ? xstrdup(slug) : NULL;
 }
 
-/* The boards item's summary: the member's unread discussions. */
-static void menu_unread_summary(struct menu *m, struct ui_app *app)
+/* The challenge item's summary: "N challenges, M members answered". */
+static char *menu_challenge_summary(struct ui_app *app)
+{
+	struct store_question q = { 0 };
+	char ch[48], mem[48];
+
+	int r = store_question_current(app->st, &q);
+	if (r != 0) {
+		store_question_finish(&q);
+		return xstrdup(r == BBS_ERR_NOTFOUND ? "no question yet" : "");
+	}
+	ui_format_count(q.challenges, "challenge", "challenges", ch, sizeof ch);
+	ui_format_count(q.respondents, "member", "members", mem, sizeof mem);
+	store_question_finish(&q);
+	return xasprintf("%s, %s answered", ch, mem);
+}
+
+/* The summaries that change as members write: unread discussions, challenges. */
+static void menu_summaries(struct menu *m, struct ui_app *app)
 {
 	int64_t count = 0;
 
 	for (size_t i = 0; i < m->n; i++) {
 		struct menu_item *it = &m->items[i];
+		if (it->kind == ITEM_CHALLENGE) {
+			free(it->summary);
+			it->summary = menu_challenge_summary(app);
+		}
 		if (it->kind != ITEM_BOARDS)
 			continue;
 		free(it->summary);
@@ -194,6 +217,9 @@ static void menu_open(struct menu *m, struct ui_app *app)
 	case ITEM_BOARDS:
 		ui_app_push(app, ui_boards_create(app, -1, NULL));
 		break;
+	case ITEM_CHALLENGE:
+		ui_app_push(app, ui_challenge_create(app, 0, false));
+		break;
 	case ITEM_LOGOFF:
 		/* Choosing "Log off" is already the explicit request: no second question. */
 		app->quit = true;
@@ -243,7 +269,7 @@ static enum ui_result menu_action(struct ui_screen *s, struct ui_app *app, int a
 
 static void menu_resume(struct ui_screen *s, struct ui_app *app)
 {
-	menu_unread_summary((struct menu *)s, app);
+	menu_summaries((struct menu *)s, app);
 }
 
 /* After login: offer the latest unsent draft back (the link may have dropped mid-post). */
@@ -307,7 +333,8 @@ struct ui_screen *ui_menu_create(struct ui_app *app)
 	}
 	store_area_list_free(areas, n_areas);
 	menu_add(m, ITEM_BOARDS, MENU_BOARDS_NAME, NULL, NULL);
-	menu_unread_summary(m, app);
+	menu_add(m, ITEM_CHALLENGE, MENU_CHALLENGE_NAME, NULL, NULL);
+	menu_summaries(m, app);
 
 	if (store_setting_get(app->st, MENU_WHO_SUMMARY_KEY, &who_summary) != 0)
 		who_summary = NULL;

@@ -6,7 +6,10 @@
  * resize the line that was at the top stays at the top: the position is kept as a byte
  * offset into the body, not as a line number.
  *
- * A focus area's page has one more key, b, for the area's discussion boards.
+ * A focus area's page has one more key, b, for the area's discussion boards. Other screens
+ * that are a page of text with keys of their own (a challenge's detail, results, the
+ * moderation record) are pagers with an opener's keymap and ops (ui_pager_create_ops): the
+ * pager scrolls, ops handle the rest and may replace the text (ui_pager_set_text).
  *
  * Must never: draw body text except through ui_draw_text, or index past the wrapped lines.
  */
@@ -17,6 +20,7 @@
 #include "text/text.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct pager {
 	struct ui_screen base;   /* first member */
@@ -34,6 +38,9 @@ struct pager {
 	/* A focus area's page (keymap ui_keymap_area): */
 	int64_t area_id;
 	char *area_name;
+	/* A pager with an opener's keys (ui_pager_create_ops): */
+	const struct ui_pager_ops *ops;
+	void *ctx;
 };
 
 /* Line index to keep at the top for a byte offset: the last line starting at or before it. */
@@ -126,7 +133,19 @@ static enum ui_result pager_action(struct ui_screen *s, struct ui_app *app, int 
 		ui_app_push(app, ui_boards_create(app, p->area_id, p->area_name));
 		return UI_RES_REDRAW;
 	}
-	return ui_scroll_action(&p->sc, action);
+	enum ui_result res = ui_scroll_action(&p->sc, action);
+	if (res == UI_RES_NONE && p->ops && p->ops->action &&
+	    !(action >= UI_ACT_UP && action <= UI_ACT_END))
+		res = p->ops->action(s, app, p->ctx, action); /* may destroy p */
+	return res;
+}
+
+static void pager_resume(struct ui_screen *s, struct ui_app *app)
+{
+	struct pager *p = (struct pager *)s;
+
+	if (p->ops && p->ops->resume)
+		p->ops->resume(s, app, p->ctx);
 }
 
 static void pager_destroy(struct ui_screen *s)
@@ -139,6 +158,8 @@ static void pager_destroy(struct ui_screen *s)
 	free(p->body);
 	free(p->lines);
 	free(p->area_name);
+	if (p->ops && p->ops->free_ctx)
+		p->ops->free_ctx(p->ctx);
 	free(p);
 }
 
@@ -155,6 +176,41 @@ struct ui_screen *ui_pager_create(const char *title, const char *body)
 	p->title = xstrdup(title ? title : "");
 	p->body = xstrdup(body ? body : "");
 	return &p->base;
+}
+
+struct ui_screen *ui_pager_create_ops(const char *title, const char *body,
+	const struct ui_keymap *km, const struct ui_pager_ops *ops, void *ctx)
+{
+	struct ui_screen *s = ui_pager_create(title, body);
+	struct pager *p = (struct pager *)s;
+
+	p->base.keymap = km;
+	p->base.resume = pager_resume;
+	p->ops = ops;
+	p->ctx = ctx;
+	return s;
+}
+
+void *ui_pager_ctx(const struct ui_screen *s, const struct ui_pager_ops *ops)
+{
+	const struct pager *p = (const struct pager *)s;
+
+	return s && s->layout == pager_layout && p->ops == ops ? p->ctx : NULL;
+}
+
+void ui_pager_set_text(struct ui_screen *s, const char *title, const char *body)
+{
+	struct pager *p = (struct pager *)s;
+
+	free(p->title);
+	free(p->body);
+	p->title = xstrdup(title ? title : "");
+	p->body = xstrdup(body ? body : "");
+	/* Wrap again at the next draw; the top line's byte offset is kept where it still fits. */
+	if (p->lines && p->sc.top >= 0 && (size_t)p->sc.top < p->nlines &&
+	    p->lines[p->sc.top].start > strlen(p->body))
+		p->sc.top = 0;
+	p->base.laid_rows = -1;
 }
 
 struct ui_screen *ui_pager_open_page(struct ui_app *app, const char *slug,

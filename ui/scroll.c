@@ -98,3 +98,17 @@ enum ui_result ui_select_action(struct ui_select *ls, int action)
 	ui_select_clamp(ls);
 	return ls->sel != old_sel || ls->top != old_top ? UI_RES_REDRAW : UI_RES_NONE;
 }
+
+void ui_list_layout(const struct ui_rect *r, struct ui_list_geom *g, struct ui_select *ls)
+{
+	bool roomy = r->rows >= 10;
+
+	g->x0 = r->cols >= 40 ? 1 : 0;
+	g->width = r->cols - 2 * g->x0;
+	g->heading_y = r->y;
+	g->list_y = r->y + (roomy ? 2 : 1);
+	/* With room, a blank row under the heading and the last row kept for messages. */
+	int view = r->y + r->rows - (roomy ? 1 : 0) - g->list_y;
+	ls->view = view > 0 ? view : 0;
+	ui_select_clamp(ls);
+}

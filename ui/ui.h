@@ -164,6 +164,24 @@ enum ui_action {
 	UI_ACT_BACKSPACE,
 	UI_ACT_DELETE_CHAR,
 	UI_ACT_NEWLINE,
+	/* the challenge question */
+	UI_ACT_ANSWER,      /* submit a challenge */
+	UI_ACT_ENDORSE,     /* endorse / take back (own challenge in the detail: edit) */
+	UI_ACT_ORDER,       /* most endorsed <-> newest */
+	UI_ACT_FILTER,      /* cycle the focus area filter */
+	UI_ACT_MINE,        /* only my challenges */
+	UI_ACT_RESULTS,
+	UI_ACT_ARCHIVE,     /* past questions */
+	UI_ACT_MODLOG,      /* the moderation record */
+	UI_ACT_WITHDRAW,
+	UI_ACT_DISCUSSION,  /* the discussion a challenge was promoted to */
+	UI_ACT_CHALLENGE,   /* the challenge a discussion came from */
+	UI_ACT_TOGGLE,      /* Space: a checkbox or a yes/no field */
+	UI_ACT_MERGE,       /* moderators: M H U P Q */
+	UI_ACT_HIDE,
+	UI_ACT_UNHIDE,
+	UI_ACT_PROMOTE,
+	UI_ACT_SETTINGS,
 };
 
 #define UI_BINDING_KEYS 10
@@ -192,6 +210,11 @@ extern const struct ui_keymap ui_keymap_discussion;
 extern const struct ui_keymap ui_keymap_search;
 extern const struct ui_keymap ui_keymap_editor_new; /* with the title field (Tab) */
 extern const struct ui_keymap ui_keymap_editor;     /* body only */
+extern const struct ui_keymap ui_keymap_challenge;        /* the challenge list */
+extern const struct ui_keymap ui_keymap_challenge_detail;
+extern const struct ui_keymap ui_keymap_areas_choose;
+extern const struct ui_keymap ui_keymap_archive;
+extern const struct ui_keymap ui_keymap_question;         /* question settings */
 
 /* The action bound to key in km, or UI_ACT_NONE. */
 int ui_keymap_lookup(const struct ui_keymap *km, int key);
@@ -325,11 +348,22 @@ struct ui_select {
 void ui_select_clamp(struct ui_select *ls);
 /* Applies UP/DOWN/PGUP/PGDN/HOME/END. Returns UI_RES_REDRAW if sel or top moved. */
 enum ui_result ui_select_action(struct ui_select *ls, int action);
+/* Where a simple list screen (heading, then one row per item) puts things in r; sets
+ * ls->view and clamps ls. */
+struct ui_list_geom {
+	int heading_y, list_y, x0, width;
+};
+void ui_list_layout(const struct ui_rect *r, struct ui_list_geom *g, struct ui_select *ls);
 
 /* ---- formatting (format.c; no curses) ---- */
 #define UI_TIME_LEN 17   /* "YYYY-MM-DD HH:MM" + NUL */
 /* The one time format of the UI: "YYYY-MM-DD HH:MM" in UTC ("" for t <= 0). */
 void ui_format_time(int64_t t, char *buf, size_t size);
+/* "YYYY-MM-DD" of t (UTC), "" for t <= 0. */
+void ui_format_date(int64_t t, char *buf, size_t size);
+/* Appends printf-formatted text to *text (NULL or a heap string), for screens built as a
+ * page of text. */
+void ui_format_append(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "0 replies", "1 reply", "N replies" etc.: n and the singular or plural word. */
 void ui_format_count(int64_t n, const char *one, const char *many, char *buf, size_t size);
 
@@ -390,6 +424,20 @@ void ui_editbuf_cursor(struct ui_editbuf *b, int *row, int *col);
 struct ui_screen *ui_menu_create(struct ui_app *app);
 /* A page viewer for title and body (copied). */
 struct ui_screen *ui_pager_create(const char *title, const char *body);
+/* A pager with its opener's keys: km (static) binds the scrolling actions (UP..END, BACK) and
+ * any others, which go to ops->action. ctx belongs to the pager when ops->free_ctx is set.
+ * ops->action may close the pager (ui_app_pop) and must then not touch it. */
+struct ui_pager_ops {
+	enum ui_result (*action)(struct ui_screen *s, struct ui_app *app, void *ctx, int action);
+	void (*resume)(struct ui_screen *s, struct ui_app *app, void *ctx);  /* may be NULL */
+	void (*free_ctx)(void *ctx);                                          /* may be NULL */
+};
+struct ui_screen *ui_pager_create_ops(const char *title, const char *body,
+	const struct ui_keymap *km, const struct ui_pager_ops *ops, void *ctx);
+/* The ctx of s if s is a pager with these ops, else NULL. */
+void *ui_pager_ctx(const struct ui_screen *s, const struct ui_pager_ops *ops);
+/* Replaces a pager's heading and text (copied); it is wrapped again at the next draw. */
+void ui_pager_set_text(struct ui_screen *s, const char *title, const char *body);
 /* Opens the page with this slug in a pager; a missing page shows a short notice titled
  * fallback_title. */
 struct ui_screen *ui_pager_open_page(struct ui_app *app, const char *slug,
@@ -408,6 +456,8 @@ struct ui_screen *ui_threads_create(struct ui_app *app, int64_t board_id);
 /* The discussion view at post seq (its header at the top; seq 0: the first unread post, or the
  * first post when all are read). NULL (message shown) if it cannot be read. */
 struct ui_screen *ui_discussion_create(struct ui_app *app, int64_t thread_id, int64_t seq);
+/* The discussion a discussion view shows, 0 if s is not one. */
+int64_t ui_discussion_thread(const struct ui_screen *s);
 /* If s is a discussion view of thread_id: reload it, show post seq at the top and return true. */
 bool ui_discussion_goto(struct ui_screen *s, struct ui_app *app, int64_t thread_id, int64_t seq);
 /* Search results for query (already searched: hits are taken over). */
@@ -423,6 +473,94 @@ struct ui_screen *ui_editor_from_context(struct ui_app *app, const char *context
 /* "new discussion in <board>", "reply to <title>" or "edit of post #N" for a draft context;
  * false if the context is malformed or what it is for no longer exists. */
 bool ui_editor_describe(struct ui_app *app, const char *context, char *buf, size_t size);
+
+/* An editor whose text goes somewhere of its opener's choosing (a challenge, a question). */
+struct ui_editor_spec {
+	const char *heading;
+	const char *context;        /* draft context, NULL: no drafts */
+	bool with_title;            /* a one-line "Title: " field above the text */
+	size_t title_max, body_max; /* what may be sent (bytes) */
+	const char *title, *body;   /* initial text, may be NULL (a saved draft replaces it) */
+};
+struct ui_editor_hooks {
+	/* ^X, with the text not blank and within the limits. token: the editor's client token.
+	 * Returns true when the text was taken: the editor deletes its draft and closes. False:
+	 * it stays open (the hook showed a message, or opened a screen on top of it that ends
+	 * with ui_editor_sent). */
+	bool (*send)(struct ui_app *app, struct ui_screen *ed, void *ctx, const char *title,
+		const char *body, const char *token);
+	void (*free_ctx)(void *ctx);   /* may be NULL: ctx is not the editor's */
+};
+struct ui_screen *ui_editor_custom(struct ui_app *app, const struct ui_editor_spec *spec,
+	const struct ui_editor_hooks *hooks, void *ctx);
+/* The editor's text was taken: deletes its draft and, when it is the top screen, closes it. */
+void ui_editor_sent(struct ui_app *app, struct ui_screen *ed);
+
+/* ---- the challenge question ----
+ * challenge.c         the challenge screen: the question, its challenges, the keys
+ * challenge-act.c     what the challenge screens share: roles, endorsing, moderator keys,
+ *                     area names, the question's date line
+ * challenge-detail.c  one challenge (a pager with its own keys)
+ * challenge-edit.c    submitting and editing through the editor and the area chooser
+ * areas-choose.c      the focus area chooser
+ * results.c archive.c question.c modlog.c  results, past questions, question settings,
+ *                     the moderation record */
+struct store_challenge;
+struct store_question;
+struct store_area;
+
+/* The challenge screen of the current question (question_id 0) or of a past one
+ * (read-only). NULL (message shown) when there is no such question. */
+struct ui_screen *ui_challenge_create(struct ui_app *app, int64_t question_id, bool readonly);
+/* The detail of challenge id; NULL (message shown) if the member may not see it. */
+struct ui_screen *ui_challenge_detail_create(struct ui_app *app, int64_t id);
+/* If s is the detail screen of challenge id. */
+bool ui_challenge_detail_is(const struct ui_screen *s, int64_t id);
+/* The area chooser ("Focus areas for your challenge"): checked[] preselected. done() gets
+ * the chosen ids (at least one) on Enter; it returns true when it has closed the chooser
+ * (ui_app_pop), which then touches nothing of itself. */
+typedef bool (*ui_areas_done_fn)(struct ui_app *app, void *ctx, const int64_t *areas, size_t n);
+struct ui_screen *ui_areas_choose_create(struct ui_app *app, const int64_t *checked,
+	size_t nchecked, ui_areas_done_fn done, void *ctx);
+/* The editor for a new challenge to question_id, or to edit challenge id (c). NULL (message
+ * shown) when the question is closed. */
+struct ui_screen *ui_challenge_editor_new(struct ui_app *app, int64_t question_id);
+struct ui_screen *ui_challenge_editor_edit(struct ui_app *app, const struct store_challenge *c);
+/* Draft contexts "challenge:QUESTION_ID" and "challenge-edit:ID". */
+bool ui_challenge_editor_context(const char *context);
+struct ui_screen *ui_challenge_editor_from_context(struct ui_app *app, const char *context);
+bool ui_challenge_editor_describe(struct ui_app *app, const char *context, char *buf,
+	size_t size);
+struct ui_screen *ui_results_create(struct ui_app *app, int64_t question_id);
+struct ui_screen *ui_archive_create(struct ui_app *app);
+struct ui_screen *ui_question_create(struct ui_app *app, int64_t question_id);
+struct ui_screen *ui_modlog_create(struct ui_app *app);
+
+/* challenge-act.c */
+#define UI_ONLY_MODERATORS "Only moderators can do that"
+#define UI_QUESTION_CLOSED "This question is closed: no new answers"
+/* True for moderators and sysops. The store refuses members too; this only spares them a
+ * prompt that would come to nothing. */
+bool ui_is_moderator(const struct ui_app *app);
+/* True for the moderator actions (M H U P Q). */
+bool ui_challenge_mod_action(int action);
+/* Handles a moderator action on challenge c (NULL: none selected; Q needs none) of question
+ * question_id. Members get "Only moderators can do that" and nothing opens. Returns true if
+ * something changed (reload). */
+bool ui_challenge_moderate(struct ui_app *app, int action, const struct store_challenge *c,
+	int64_t question_id);
+/* e on someone else's challenge: endorse or take back, with the contract's messages. Returns
+ * true if something changed. */
+bool ui_challenge_endorse(struct ui_app *app, const struct store_challenge *c);
+/* Appends "heading\n" and one line "  label: N" per count ("  none yet" if there are none). */
+struct store_count;
+void ui_challenge_counts(char **text, const char *heading, const struct store_count *v,
+	size_t n);
+/* "Open until YYYY-MM-DD", "Open", "Closed on ...", "Opens on ...". */
+void ui_question_status(const struct store_question *q, char *buf, size_t size);
+/* "Global, Technology" (short) or "Global response, Technology solutions" for c's areas. */
+void ui_challenge_areas(const struct store_area *areas, size_t nareas,
+	const struct store_challenge *c, bool short_names, char *buf, size_t size);
 
 /* ---- shared navigation (nav.c) ---- */
 /* Opens the next discussion with unread posts at its first unread post, on top of the current
