@@ -10,6 +10,8 @@
  *   bbsctl -d DIR key add NAME FILE | key list NAME | key remove NAME FINGERPRINT
  *   bbsctl -d DIR hostkey
  *   bbsctl -d DIR challenge export --format csv|json [--question ID]
+ *   bbsctl -d DIR backup FILE
+ *   bbsctl -d DIR restore FILE
  *
  * Passwords come from stdin or a terminal prompt, never from argv (argv is visible to every
  * user of the machine in ps). Commands are a table: name, handler, usage line.
@@ -19,9 +21,11 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
@@ -684,6 +688,93 @@ static int cmd_challenge_export(struct ctx *x, int argc, char **argv)
 	return rc;
 }
 
+/* ---- backup and restore ---- */
+
+static int db_path(struct ctx *x, char *out, size_t size)
+{
+	if (bbs_snprintf(out, size, "%s/portal.db", x->dir) != 0) {
+		fprintf(stderr, "bbsctl: data directory path too long\n");
+		return 1;
+	}
+	return 0;
+}
+
+/* A consistent copy while members go on posting (store_backup); never overwrites FILE. */
+static int cmd_backup(struct ctx *x, int argc, char **argv)
+{
+	char path[4096], why[1024];
+	if (argc != 1 || !argv[0][0])
+		return 2;
+	if (db_path(x, path, sizeof path) != 0)
+		return 1;
+	int r = store_backup(path, argv[0], why, sizeof why);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: backup refused or failed: %s\n", why[0] ? why : bbs_strerror(r));
+		return 1;
+	}
+	struct stat sb;
+	long long size = stat(argv[0], &sb) == 0 ? (long long)sb.st_size : 0;
+	printf("backup written: %s (%lld bytes, integrity check ok)\n", argv[0], size);
+	return 0;
+}
+
+/*
+ * Puts a backup back. Refused while bbsd may be running: when DIR/bbsd.port exists (a bbsd
+ * started with -p 0 writes it and removes it when it stops) and, whatever the port, when any
+ * process has the database open (every member session and command does; store_restore
+ * checks it with an exclusive lock that it holds to the end). bbsd's listener itself does not
+ * keep the database open, so the sysop stops bbsd first, as the manual says.
+ */
+/* True while a bbsd (or one of its sessions) holds DIR/bbsd.pid locked. */
+static bool bbsd_running(const char *dir)
+{
+	char path[4200];
+	if (bbs_snprintf(path, sizeof path, "%s/bbsd.pid", dir) != 0)
+		return false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	bool busy = flock(fd, LOCK_SH | LOCK_NB) != 0;
+	close(fd);
+	return busy;
+}
+
+static int cmd_restore(struct ctx *x, int argc, char **argv)
+{
+	char path[4096], saved[4400], why[1024];
+	if (argc != 1 || !argv[0][0])
+		return 2;
+	if (db_path(x, path, sizeof path) != 0)
+		return 1;
+	struct stat sb;
+	if (stat(argv[0], &sb) != 0) {
+		fprintf(stderr, "bbsctl: restore refused: %s: %s\n", argv[0], strerror(errno));
+		return 1;
+	}
+	if (bbsd_running(x->dir)) {
+		fprintf(stderr, "bbsctl: restore refused: bbsd is running on %s; stop it first\n",
+			x->dir);
+		return 1;
+	}
+	if (mkdir(x->dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "bbsctl: cannot create %s: %s\n", x->dir, strerror(errno));
+		return 1;
+	}
+	int version = 0;
+	int r = store_restore(path, argv[0], &version, saved, sizeof saved, why, sizeof why);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: restore refused: %s\n", why[0] ? why : bbs_strerror(r));
+		return 1;
+	}
+	printf("restored %s into %s (schema version %d", argv[0], path, version);
+	if (version != store_schema_version())
+		printf(", migrated to %d", store_schema_version());
+	printf(")\n");
+	if (saved[0])
+		printf("the database as it was is kept as %s\n", saved);
+	return 0;
+}
+
 static const struct command {
 	const char *group, *name;
 	int (*run)(struct ctx *, int, char **);
@@ -704,6 +795,8 @@ static const struct command {
 	{ "hostkey", NULL, cmd_hostkey, "hostkey" },
 	{ "challenge", "export", cmd_challenge_export,
 		"challenge export --format csv|json [--question ID]" },
+	{ "backup", NULL, cmd_backup, "backup FILE" },
+	{ "restore", NULL, cmd_restore, "restore FILE" },
 };
 
 static void usage(FILE *f)

@@ -9,7 +9,9 @@
 #include "keys/keys.h"
 #include "store/store.h"
 
+#include <fcntl.h>
 #include <getopt.h>
+#include <sys/file.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +177,25 @@ int bbsd_configure(int argc, char **argv, struct bbsd_config *cfg, bool *test_on
 	return 0;
 }
 
+/* DIR/bbsd.pid, locked for as long as bbsd (and any of its sessions) runs: a second bbsd on
+ * the same directory, and `bbsctl restore`, see it. The lock goes with the processes, so a
+ * file left behind by a crash blocks nothing. */
+static void lock_pidfile(const char *dir)
+{
+	char path[4200], text[32];
+	if (bbs_snprintf(path, sizeof path, "%s/bbsd.pid", dir) != 0)
+		bbs_fatal("data directory path too long");
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		bbs_fatal("%s: %m", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+		bbs_fatal("another bbsd is serving %s", dir);
+	if (bbs_snprintf(text, sizeof text, "%ld\n", (long)getpid()) != 0 || ftruncate(fd, 0) != 0 ||
+	    write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		log_warn("cannot write %s", path);
+	/* fd stays open (and locked) until bbsd exits. */
+}
+
 /* What -t prints: the configuration in effect, in bbsd.conf's own words. */
 static void print_config(const struct bbsd_config *cfg)
 {
@@ -227,5 +248,6 @@ int main(int argc, char **argv)
 
 	if (!cfg.foreground && daemon(1, 0) != 0)
 		bbs_fatal("cannot detach: %m");
+	lock_pidfile(cfg.dir);
 	return listener_run(&cfg, argc, argv);
 }

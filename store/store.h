@@ -473,4 +473,34 @@ void store_modlog_list_free(struct store_modlog *v, size_t n);
 int store_modlog_list(struct store *st, int64_t offset, int64_t limit, struct store_modlog **v,
 	size_t *n);
 
+/* ---- backup ---- */
+
+/*
+ * Writes a consistent copy of the database at db_path to target while other processes keep
+ * reading and writing it (SQLite's online backup API, one read snapshot: every commit that
+ * returned before the call is in the copy; writers are never blocked). The copy is built in
+ * target.tmp (mode 0600), made a self-contained file (rollback journal, no -wal), checked
+ * with PRAGMA integrity_check, fsync'd and then linked to target, so target either does not
+ * exist or is complete. db_path is only read. Returns 0, or BBS_ERR_EXISTS (target or
+ * target.tmp exists; nothing is overwritten), BBS_ERR_NOTFOUND (no database at db_path),
+ * BBS_ERR_BUSY (locked for 30 s), BBS_ERR_IO, BBS_ERR_DB, BBS_ERR_INVALID (the copy failed its
+ * check). why (may be NULL) receives a one-line reason for the sysop on failure.
+ */
+int store_backup(const char *db_path, const char *target, char *why, size_t whylen);
+
+/*
+ * Replaces the contents of the database at db_path (created with mode 0600 if missing) with
+ * the portal database in file, only while no other process has db_path open (refused with
+ * BBS_ERR_BUSY otherwise; the check holds an exclusive lock until the end). file must be an
+ * SQLite database of the portal that passes PRAGMA integrity_check, with a schema version
+ * from 1 to store_schema_version() (else BBS_ERR_INVALID); a private copy of it is migrated
+ * to the current schema first (file itself is never changed). The database as it was is kept
+ * with the backup API as db_path.before-restore-YYYYMMDDTHHMMSSZ (its name into saved, ""
+ * if db_path was new or empty). db_path keeps its inode, owner and mode. Sets *from_version
+ * (may be NULL) to file's schema version. BBS_ERR_NOTFOUND when file does not exist. why as
+ * for store_backup.
+ */
+int store_restore(const char *db_path, const char *file, int *from_version, char *saved,
+	size_t savedlen, char *why, size_t whylen);
+
 #endif
