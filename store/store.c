@@ -667,7 +667,12 @@ static int migrate(struct store *st, int target)
  * gives its -wal and -shm files the same mode as the database. */
 static int create_private(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	/* Only a missing file is created (O_EXCL): opening and closing a descriptor on an existing
+	 * database would drop every POSIX lock this process holds on it, including those of a
+	 * connection already open, and SQLite would then lose track of its WAL. */
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return BBS_OK;
 	if (fd < 0) {
 		char *safe = text_escape_log(path, 200);
 		log_error("store: cannot open %s: %s", safe, strerror(errno));

@@ -75,21 +75,8 @@ void ch_user_add(struct tc_fixture *fx, const char *handle, const char *name, co
 	argv[i++] = (char *)region;
 	argv[i] = NULL;
 	rc = tc_run(argv, TC_PASSWORD "\n", out, sizeof out, 60000);
-	if (rc == 0) {
-		struct store *st = bt_store_open(fx);
-		struct store_user *u = NULL;
-
-		/* bbsctl took --region: it must have stored it. */
-		if (store_user_get(st, handle, &u) != 0)
-			tc_fail("bbsctl added %s but the store has no such user", handle);
-		if (!TC_CHECK(u->region && strcmp(u->region, region) == 0 &&
-		    u->sector && strcmp(u->sector, sector) == 0))
-			tc_note("%s: stored sector \"%s\" region \"%s\"", handle,
-				u->sector ? u->sector : "(null)", u->region ? u->region : "(null)");
-		store_user_free(u);
-		store_close(st);
+	if (rc == 0)
 		return;
-	}
 	/* bbsctl refuses options it does not know before it adds anything (status 2). */
 	if (!noted) {
 		tc_note("bbsctl user add --region not available (status %d: %.200s); adding users "
@@ -233,6 +220,90 @@ bool ch_wait_cond(struct tc *tc, bool (*cond)(void *arg), void *arg, const char 
 	fprintf(stderr, "wait for %s failed after %d ms\n", what, ms);
 	tc_screen_print(tc_screen(tc), what);
 	return false;
+}
+
+bool ch_profile_is(struct store *st, const char *handle, const char *sector, const char *region)
+{
+	struct store_user *u = NULL;
+	bool ok;
+
+	if (store_user_get(st, handle, &u) != 0)
+		return false;
+	ok = u->sector && strcmp(u->sector, sector) == 0 && u->region &&
+		strcmp(u->region, region) == 0;
+	if (!ok)
+		tc_note("%s: stored sector \"%s\" region \"%s\", expected \"%s\" \"%s\"", handle,
+			u->sector ? u->sector : "(null)", u->region ? u->region : "(null)", sector,
+			region);
+	store_user_free(u);
+	return ok;
+}
+
+struct store *ch_sample_setup(struct tc_fixture *fx, struct ch_sample *s)
+{
+	struct store *st;
+
+	static const struct {
+		const char *handle, *name, *sector, *region;
+	} users[7] = {
+		{ "ada", "Ada Brown", "Government", "Europe" },
+		{ "bo", "Bo Chen", "Industry", "Asia" },
+		{ "cy", "Cy Hart", "Industry", "Europe" },
+		{ "dee", "Dee Obi", "Civil society", "Africa" },
+		{ "eli", "Eli Park", "Government", "Asia" },
+		{ "fay", "Fay Moss", "Industry", "Europe" },
+		{ "gus", "Gus Vale", "Civil society", "Africa" },
+	};
+	static const char *const titles[CH_SAMPLE_N] = {
+		"Cross-border data requests take months",
+		"Small apps have no trust and safety team",
+		"No shared definition of grooming",
+		"Police units lack digital forensics",
+		"Safety tools are not open source",
+		"Funding cycles are too short",
+	};
+	static const unsigned areas[CH_SAMPLE_N] = {
+		CH_AREA_BIT(CH_GLOBAL),
+		CH_AREA_BIT(CH_TECHNOLOGY),
+		CH_AREA_BIT(CH_GLOBAL) | CH_AREA_BIT(CH_NATIONAL),
+		CH_AREA_BIT(CH_NATIONAL),
+		CH_AREA_BIT(CH_TECHNOLOGY),
+		CH_AREA_BIT(CH_GLOBAL),
+	};
+	int64_t uid[7];
+
+	memset(s, 0, sizeof *s);
+	for (int i = 0; i < 7; i++)
+		ch_user_add(fx, users[i].handle, users[i].name, "member", users[i].sector,
+			users[i].region);
+	st = bt_store_open(fx);   /* only now: see ch_user_add */
+	for (int i = 0; i < 7; i++) {
+		uid[i] = bt_user_id(st, users[i].handle);
+		TC_CHECK(ch_profile_is(st, users[i].handle, users[i].sector, users[i].region));
+	}
+	s->question_id = ch_question_id(st);
+	s->viewer = uid[6];
+	for (int c = 0; c < CH_SAMPLE_N; c++) {
+		char body[128];
+
+		snprintf(body, sizeof body, "Why this matters, part %d.", c + 1);
+		s->titles[c] = titles[c];
+		s->areas[c] = areas[c];
+		s->counts[c] = CH_SAMPLE_N - c;
+		s->ids[c] = ch_submit(st, s->question_id, uid[c], titles[c], body, areas[c]);
+	}
+	/* Challenge c gets 6 - c endorsements from the first members other than its author. */
+	for (int c = 0; c < CH_SAMPLE_N; c++) {
+		long given = 0;
+
+		for (int m = 0; m < 7 && given < s->counts[c]; m++) {
+			if (m == c)
+				continue;
+			ch_endorse(st, s->ids[c], uid[m]);
+			given++;
+		}
+	}
+	return st;
 }
 
 /* ================================================================ screens */

@@ -1,6 +1,8 @@
 /*
- * e2e-challenge-reveal: answer-before-reveal. A moderator turns it on (store API, as the
- * moderator; a member's attempt is refused). ben, who has not answered, sees only the notice
+ * e2e-challenge-reveal: answer-before-reveal. A member's attempt to turn it on through the
+ * store is refused; the moderator turns it on in the settings screen (Q, "Answers visible
+ * before answering: yes" -> Space -> "no", "Save changes"; a bad date on the way gives
+ * "Dates are YYYY-MM-DD" and stores nothing). ben, who has not answered, sees only the notice
  * "Other members' answers are shown after you submit your own." and none of the others'
  * titles (nor their counts); after he submits his own through the UI, everyone's are shown.
  * The moderator sees every challenge without answering, and the settings screen (Q) shows
@@ -83,6 +85,56 @@ static void moderator_sees_all(struct tc_fixture *fx)
 	tc_close(tc);
 }
 
+struct reveal_arg {
+	struct store *st;
+	int64_t q;
+};
+
+static bool stored_reveal(void *arg)
+{
+	struct reveal_arg *ra = arg;
+	struct store_question qq = { 0 };
+	bool on = store_question_get(ra->st, ra->q, &qq) == 0 && qq.reveal_after_answer;
+
+	store_question_finish(&qq);
+	return on;
+}
+
+/* maria: Q, a bad closing date, then the switch and Save changes. False if any step failed. */
+static bool moderator_turns_on(struct tc_fixture *fx, struct store *st, int64_t q)
+{
+	struct tc *tc = bt_login(fx, "maria", 100, 32);
+	struct reveal_arg ra = { st, q };
+	struct store_question qq = { 0 };
+	bool ok;
+
+	tc_note("maria: Q, Closes: a bad date");
+	ok = TC_CHECK(ch_open(tc)) && TC_CHECK(tc_send(tc, "Q") == 0) &&
+		TC_CHECK(portal_wait_heading(tc, CH_SETTINGS, TC_WAIT_MS)) &&
+		TC_CHECK(tc_wait_text(tc, "Answers visible before answering: yes", TC_WAIT_MS)) &&
+		TC_CHECK(portal_list_select(tc, "Closes (YYYY-MM-DD, empty = never):", 6)) &&
+		TC_CHECK(tc_send(tc, TC_KEY_ENTER) == 0);
+	if (ok) {
+		tc_wait_quiet(tc, 200, 2000);
+		ok = TC_CHECK(tc_send(tc, "2026-13-45" TC_KEY_ENTER) == 0) &&
+			TC_CHECK(portal_wait_message(tc, "Dates are YYYY-MM-DD", TC_WAIT_MS));
+	}
+	TC_CHECK(store_question_get(st, q, &qq) == 0 && qq.closes == 0);
+	store_question_finish(&qq);
+	tc_note("maria: Answers visible before answering, Space, Save changes");
+	ok = ok && TC_CHECK(portal_list_select(tc, "Answers visible before answering", 6)) &&
+		TC_CHECK(tc_send(tc, " ") == 0) &&
+		TC_CHECK(tc_wait_text(tc, "Answers visible before answering: no", TC_WAIT_MS)) &&
+		TC_CHECK(!stored_reveal(&ra)) &&   /* nothing stored before an action */
+		TC_CHECK(portal_list_select(tc, "Save changes", 6)) &&
+		TC_CHECK(tc_send(tc, TC_KEY_ENTER) == 0) &&
+		TC_CHECK(ch_wait_cond(tc, stored_reveal, &ra, "reveal_after_answer stored",
+			TC_WAIT_MS));
+	TC_CHECK(ch_question_id(st) == q);   /* Save changes keeps the question */
+	tc_close(tc);
+	return ok;
+}
+
 int main(void)
 {
 	struct tc_fixture fx;
@@ -116,7 +168,10 @@ int main(void)
 		TC_CHECK(!qq.reveal_after_answer);
 		store_question_finish(&qq);
 	}
-	ch_question_set(st, maria, q, 0, 0, true);
+	if (!moderator_turns_on(&fx, st, q)) {
+		tc_note("the settings screen did not turn it on: the store API does, to go on");
+		ch_question_set(st, maria, q, 0, 0, true);
+	}
 
 	ben_answers(&fx, st, q, ben);
 	moderator_sees_all(&fx);

@@ -358,6 +358,9 @@ int main(void)
 	hana = bt_user_id(st, "hana");
 	omar = bt_user_id(st, "omar");
 	lucia = bt_user_id(st, "lucia");
+	TC_CHECK(ch_profile_is(st, "hana", "Government", "Asia"));
+	TC_CHECK(ch_profile_is(st, "omar", "Industry", "Middle East"));
+	TC_CHECK(ch_profile_is(st, "lucia", "Civil society", "Latin America"));
 	ch_area_ids(st, areas);
 
 	id1 = hana_submits(&fx, st, q, hana, areas);

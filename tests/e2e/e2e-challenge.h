@@ -22,7 +22,7 @@
 
 /* The contract's words. */
 #define CH_MENU_ITEM "The challenge question"
-#define CH_MENU_KEY "5"
+#define CH_MENU_KEY PORTAL_KEY_CHALLENGE
 #define CH_HEADING "The challenge question"
 #define CH_SUBMITTED "Challenge submitted."
 #define CH_ENDORSED "Endorsed."
@@ -53,12 +53,17 @@ extern const char *const ch_area_names[CH_N_AREAS];
 
 /*
  * A member with a profile: `bbsctl user add HANDLE --role ROLE --password-stdin --name NAME
- * --sector SECTOR --region REGION` (password TC_PASSWORD). When this bbsctl has no --region
- * yet, the user is added through store_user_add with the same fields instead (the password
+ * --sector SECTOR --region REGION` (password TC_PASSWORD). When this bbsctl has no --region,
+ * the user is added through store_user_add with the same fields instead (the password
  * hashed with keys_password_hash), and a note says so. Fails the test on error.
+ * Call it before the test opens its own store connection: a second connection opened and
+ * closed in this process while the first is open loses the first one's POSIX locks (see
+ * store_open's create_private), after which other processes stop seeing its commits.
  */
 void ch_user_add(struct tc_fixture *fx, const char *handle, const char *name, const char *role,
 	const char *sector, const char *region);
+/* True when the stored profile has this sector and region (a note says what it has). */
+bool ch_profile_is(struct store *st, const char *handle, const char *sector, const char *region);
 
 /* The current question's id (store_question_current); fails the test when there is none. */
 int64_t ch_question_id(struct store *st);
@@ -88,6 +93,23 @@ void ch_date(int64_t t, char *buf, size_t n);
  * For conditions on the store after a key was sent. Returns the last value.
  */
 bool ch_wait_cond(struct tc *tc, bool (*cond)(void *arg), void *arg, const char *what, int ms);
+
+/*
+ * A sample for the results and export tests: seven members (ada, bo, cy, dee, eli, fay, gus)
+ * with sectors and regions; ada..fay each submitted one challenge, with 6, 5, 4, 3, 2 and 1
+ * endorsements (distinct, so orders are certain); gus answered nothing.
+ */
+#define CH_SAMPLE_N 6
+struct ch_sample {
+	int64_t question_id;
+	int64_t ids[CH_SAMPLE_N];           /* most endorsed first */
+	const char *titles[CH_SAMPLE_N];
+	long counts[CH_SAMPLE_N];
+	unsigned areas[CH_SAMPLE_N];        /* CH_AREA_BIT masks */
+	int64_t viewer;                     /* gus */
+};
+/* Adds the members (bbsctl), then opens the store and puts the sample in; returns the store. */
+struct store *ch_sample_setup(struct tc_fixture *fx, struct ch_sample *s);
 
 /* ---------------------------------------------------------------- screens */
 

@@ -1,6 +1,6 @@
 /*
  * e2e-menu: the main menu and the pages behind it, driven like a member would. Each of the
- * three focus areas, "Discussion boards" and "Who we are" opens and closes, reached with CSI arrows, SS3 arrows,
+ * three focus areas, "Discussion boards", "The challenge question" and "Who we are" opens and closes, reached with CSI arrows, SS3 arrows,
  * j/k and digits; q and Esc go back; ? opens the help screen and q closes it; Esc then n
  * keeps the session; q then y logs off with exit status 0.
  */
@@ -81,14 +81,17 @@ int main(void)
 	open_and_close(tc, 2, TC_KEY_ENTER, "q");
 	TC_REQUIRE(portal_move_to(tc, PORTAL_ITEM_BOARDS, "j", "k"));
 	open_and_close(tc, PORTAL_ITEM_BOARDS, TC_KEY_ENTER, TC_KEY_ESC);
+	TC_REQUIRE(portal_move_to(tc, PORTAL_ITEM_CHALLENGE, "j", "k"));
+	open_and_close(tc, PORTAL_ITEM_CHALLENGE, TC_KEY_ENTER, "q");
 	TC_REQUIRE(portal_move_to(tc, PORTAL_ITEM_WHO, "j", "k"));
 	open_and_close(tc, PORTAL_ITEM_WHO, TC_KEY_ENTER, TC_KEY_ESC);
 	/* Digits open item N directly, whatever is selected. */
 	open_and_close(tc, 0, "1", "q");
 	open_and_close(tc, 1, "2", "q");
 	open_and_close(tc, 2, "3", TC_KEY_ESC);
-	open_and_close(tc, PORTAL_ITEM_BOARDS, "4", "q");
-	open_and_close(tc, PORTAL_ITEM_WHO, "5", "q");
+	open_and_close(tc, PORTAL_ITEM_BOARDS, PORTAL_KEY_BOARDS, "q");
+	open_and_close(tc, PORTAL_ITEM_CHALLENGE, PORTAL_KEY_CHALLENGE, TC_KEY_ESC);
+	open_and_close(tc, PORTAL_ITEM_WHO, PORTAL_KEY_WHO, "q");
 
 	help(tc);
 

@@ -13,6 +13,7 @@ const char *const portal_items[PORTAL_N_ITEMS] = {
 	"National response",
 	"Technology solutions",
 	"Discussion boards",
+	"The challenge question",
 	"Who we are",
 	"Log off",
 };

@@ -14,11 +14,15 @@
 #define PORTAL_MENU "Main menu"
 #define PORTAL_LOGOFF_PROMPT "Log off? (y/n)"
 #define PORTAL_HINT_HELP "? help"
-#define PORTAL_N_ITEMS 6
-/* Indexes into portal_items (digit = index + 1). */
+#define PORTAL_N_ITEMS 7
+/* Indexes into portal_items (digit = index + 1), and the digits that open them. */
 #define PORTAL_ITEM_BOARDS 3
-#define PORTAL_ITEM_WHO 4
-#define PORTAL_ITEM_LOGOFF 5
+#define PORTAL_ITEM_CHALLENGE 4
+#define PORTAL_ITEM_WHO 5
+#define PORTAL_ITEM_LOGOFF 6
+#define PORTAL_KEY_BOARDS "4"
+#define PORTAL_KEY_CHALLENGE "5"
+#define PORTAL_KEY_WHO "6"
 
 /* The main menu items, in order (item N opens with digit N). */
 extern const char *const portal_items[PORTAL_N_ITEMS];
