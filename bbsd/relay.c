@@ -438,7 +438,7 @@ static void drain(struct conn *c, bool forward)
 	int *fds[2] = { &c->out_fd, &c->err_fd };
 	for (int i = 0; i < 2; i++) {
 		char buf[16384];
-		ssize_t n;
+		ssize_t n = -1;
 		while (*fds[i] >= 0 && (n = read(*fds[i], buf, sizeof buf)) > 0) {
 			if (!forward)
 				continue;

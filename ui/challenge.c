@@ -90,7 +90,8 @@ static void chl_more(struct chl *c)
 	}
 	c->reveal_pending = pending;
 	c->v = xrealloc(c->v, (c->n + k + 1) * sizeof c->v[0]);
-	memcpy(c->v + c->n, v, k * sizeof v[0]);
+	if (k > 0)
+		memcpy(c->v + c->n, v, k * sizeof v[0]);
 	free(v); /* the strings now belong to c->v */
 	for (size_t i = c->n; i < c->n + k; i++) {
 		char count[48];
