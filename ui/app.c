@@ -266,6 +266,7 @@ bool ui_app_input(struct ui_app *app, const char *prompt, char *out, size_t size
 
 int ui_app_run(struct ui_app *app, struct ui_screen *first)
 {
+	ui_idle_setup(app->st);
 	ui_app_push(app, first);
 	if (first && first->start && app->depth > 0) {
 		app_draw(app);

@@ -23,6 +23,16 @@
 #define K_HOME UI_FN(KEY_HOME)
 #define K_END UI_FN(KEY_END)
 
+/* The quick exit, on every screen (term.c acts on it before any table is looked at; it is in
+ * the tables so that help shows it). ^\ cannot be typed by accident and every terminal sends
+ * it as one byte. */
+#define QUICK_EXIT_DESC "Quick exit: clear the screen and the scrollback and leave at once"
+#define QUICK_EXIT \
+	{ UI_ACT_QUICK_EXIT, { UI_KEY_QUICK_EXIT }, "^\\", QUICK_EXIT_DESC, NULL, NULL }
+#define QUICK_EXIT_EDITOR \
+	{ UI_ACT_QUICK_EXIT, { UI_KEY_QUICK_EXIT }, "^\\", \
+		QUICK_EXIT_DESC " (what you typed is kept as a draft)", NULL, NULL }
+
 static const struct ui_binding menu_bindings[] = {
 	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the selected item", "Enter", "open" },
 	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", "j/k", "move" },
@@ -38,6 +48,8 @@ static const struct ui_binding menu_bindings[] = {
 	{ UI_ACT_NEXT_UNREAD, { 'n' }, NULL, "Open the next discussion with unread posts",
 		"n", "next unread" },
 	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
+	{ UI_ACT_QUICK_EXIT, { UI_KEY_QUICK_EXIT }, "^\\", QUICK_EXIT_DESC, "^\\",
+		"quick exit" },
 };
 
 static const struct ui_binding pager_bindings[] = {
@@ -50,6 +62,7 @@ static const struct ui_binding pager_bindings[] = {
 	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL },
 	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	QUICK_EXIT,
 };
 
 static const struct ui_binding area_bindings[] = {
@@ -63,6 +76,7 @@ static const struct ui_binding area_bindings[] = {
 	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL },
 	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	QUICK_EXIT,
 };
 
 /* Moving in a list, shared wording for the three lists. */
@@ -84,6 +98,7 @@ static const struct ui_binding boards_bindings[] = {
 	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
 	{ UI_ACT_MARK_READ, { 'm' }, NULL, "Mark this board read", "m", "mark read" },
 	{ UI_ACT_MARK_ALL, { 'M' }, NULL, "Mark everything read (asks first)", NULL, NULL },
+	QUICK_EXIT,
 };
 
 static const struct ui_binding threads_bindings[] = {
@@ -98,6 +113,7 @@ static const struct ui_binding threads_bindings[] = {
 		"n", "next unread" },
 	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
 	{ UI_ACT_MARK_READ, { 'm' }, NULL, "Mark this board read", "m", "mark read" },
+	QUICK_EXIT,
 };
 
 static const struct ui_binding discussion_bindings[] = {
@@ -121,6 +137,7 @@ static const struct ui_binding discussion_bindings[] = {
 	{ UI_ACT_PGUP, { K_PGUP, 'b' }, NULL, "Scroll up one page", NULL, NULL },
 	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the first post", NULL, NULL },
 	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
+	QUICK_EXIT,
 };
 
 static const struct ui_binding search_bindings[] = {
@@ -130,6 +147,7 @@ static const struct ui_binding search_bindings[] = {
 	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
 	{ UI_ACT_SEARCH, { '/' }, NULL, "Search again", "/", "search" },
+	QUICK_EXIT,
 };
 
 /* The editor: every printable key is text, so its commands are control keys; help is ^G
@@ -161,11 +179,13 @@ static const struct ui_binding editor_new_bindings[] = {
 	{ UI_ACT_SWITCH, { UI_KEY_TAB }, "Tab", "Between the title and the text", "Tab",
 		"title/body" },
 	EDITOR_MOVES,
+	QUICK_EXIT_EDITOR,
 };
 
 static const struct ui_binding editor_bindings[] = {
 	EDITOR_KEYS,
 	EDITOR_MOVES,
+	QUICK_EXIT_EDITOR,
 };
 
 static const struct ui_binding help_bindings[] = {
@@ -177,6 +197,7 @@ static const struct ui_binding help_bindings[] = {
 	{ UI_ACT_PGUP, { K_PGUP, 'b' }, NULL, "Scroll up one page", NULL, NULL },
 	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL },
 	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
+	QUICK_EXIT,
 };
 
 /* Moderators' keys on the challenge screens; members get "Only moderators can do that". */
@@ -206,6 +227,7 @@ static const struct ui_binding challenge_bindings[] = {
 	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", NULL, NULL },
 	LIST_MOVES,
 	MODERATOR_KEYS,
+	QUICK_EXIT,
 };
 
 /* A page of text: scrolling, shared by the challenge detail. */
@@ -228,6 +250,7 @@ static const struct ui_binding challenge_detail_bindings[] = {
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
 	PAGE_MOVES,
 	MODERATOR_KEYS,
+	QUICK_EXIT,
 };
 
 static const struct ui_binding areas_choose_bindings[] = {
@@ -238,6 +261,7 @@ static const struct ui_binding areas_choose_bindings[] = {
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
 	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", "j/k", "move" },
 	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Move down", NULL, NULL },
+	QUICK_EXIT,
 };
 
 static const struct ui_binding archive_bindings[] = {
@@ -246,6 +270,7 @@ static const struct ui_binding archive_bindings[] = {
 	LIST_MOVES,
 	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	QUICK_EXIT,
 };
 
 static const struct ui_binding question_bindings[] = {
@@ -257,6 +282,7 @@ static const struct ui_binding question_bindings[] = {
 	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT }, NULL, "Back (unsaved changes are lost)", "q",
 		"back" },
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	QUICK_EXIT,
 };
 
 #define KEYMAP(name, table) { name, table, sizeof(table) / sizeof((table)[0]) }

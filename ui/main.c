@@ -145,6 +145,12 @@ static int run(struct store *st, const struct store_user *user)
 		menu = NULL; /* the app destroyed it */
 		ui_term_close();
 		bbs_log_init("bbs", false, BBS_LOG_WARN);
+		{
+			char bye[160];
+			/* Below the portal's screen, so the member sees why the session ended. */
+			if (ui_idle_goodbye(bye, sizeof bye))
+				(void)printf("%s\r\n", bye);
+		}
 		break;
 	case UI_TERM_DUMB:
 		fprintf(stderr, "bbs: the full-screen portal needs a real terminal "

@@ -30,8 +30,18 @@
  * nothing in a paste is ever taken for a key: an ESC inside pasted text is just text. The text
  * is bounded (UI_PASTE_MAX); the rest of a larger paste is dropped and flagged.
  *
- * Must never: call initscr(), poll with a timeout nobody asked for, or pass key bytes on
- * unchecked.
+ * Quick exit (^\, byte 0x1C, never a signal in raw mode): the moment it is read, the screen,
+ * the alternate screen and the terminal's scrollback are cleared (ESC [2J, ESC [3J, rmcup in
+ * between), the tty modes are restored, and stdout/stderr are pointed at /dev/null so that
+ * nothing curses or the program writes while it unwinds (saving the editor's draft) can put
+ * portal text back on the member's screen. Every later key wait then reports UI_KEY_HANGUP
+ * and the exit status is 0. The same alarm as for a signal bounds the unwinding.
+ *
+ * Idle logout (idle.c keeps the deadlines): the key wait also wakes when the idle warning or
+ * the idle logout is due, and only then; at logout it reports UI_KEY_HANGUP (status 0).
+ *
+ * Must never: call initscr(), poll with a timeout nobody asked for (the caller's or an idle
+ * deadline), or pass key bytes on unchecked.
  */
 #include "ui/ui.h"
 
@@ -91,6 +101,11 @@ static struct termios term_saved_tio;       /* modes before curses, for the sign
 static bool term_have_tio;
 static char term_reset[256];                /* precomputed: attributes off, leave ca mode */
 static size_t term_reset_len;
+static char term_wipe[320];                 /* precomputed: clear, scrollback, leave ca mode, clear */
+static size_t term_wipe_len;
+/* Why the session is ending without a signal: quick exit or idle logout (both status 0). */
+enum { TERM_QUIT_NONE, TERM_QUIT_QUICK, TERM_QUIT_IDLE };
+static volatile sig_atomic_t term_quit;
 static volatile sig_atomic_t term_defer;    /* signals are noted, not acted on at once */
 static volatile sig_atomic_t term_sig;      /* the signal that asked us to end, 0 if none */
 static int term_wake[2] = { -1, -1 };       /* the handler writes a byte to wake ppoll */
@@ -165,6 +180,14 @@ static void term_on_signal(int sig)
 
 static void term_on_alarm(int sig)
 {
+	if (term_quit == TERM_QUIT_QUICK)
+		_exit(0); /* the screen is already wiped and the modes restored */
+	if (term_quit == TERM_QUIT_IDLE) {
+		if (term_have_tio)
+			(void)tcsetattr(STDIN_FILENO, TCSANOW, &term_saved_tio);
+		term_write_all(term_reset, term_reset_len);
+		_exit(0);
+	}
 	term_exit_now(term_sig ? term_sig : sig);
 }
 
@@ -292,6 +315,21 @@ static void term_make_reset(void)
 		term_reset[len++] = '\n';
 	}
 	term_reset_len = len;
+
+	/* The quick exit's wipe: clear and home, erase the scrollback (ESC [3J: xterm, PuTTY,
+	 * tmux, VTE), attributes off, cursor back, leave the alternate screen, then the same on
+	 * the normal screen, which may still show what came before the portal. */
+	static const char clear[] = "\033[H\033[2J\033[3J";
+	len = 0;
+	memcpy(term_wipe, clear, sizeof clear - 1);
+	len += sizeof clear - 1;
+	term_add_reset_cap("sgr0", term_wipe, sizeof term_wipe - (sizeof clear - 1), &len);
+	term_add_reset_cap("cnorm", term_wipe, sizeof term_wipe - (sizeof clear - 1), &len);
+	term_add_reset_cap("rmkx", term_wipe, sizeof term_wipe - (sizeof clear - 1), &len);
+	term_add_reset_cap("rmcup", term_wipe, sizeof term_wipe - (sizeof clear - 1), &len);
+	memcpy(term_wipe + len, clear, sizeof clear - 1);
+	len += sizeof clear - 1;
+	term_wipe_len = len;
 }
 
 static void term_set_modes(void)
@@ -611,28 +649,71 @@ static int64_t term_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The quick exit: wipe the screen at once, restore the modes and send every later byte of
+ * output nowhere (see the top). */
+static void term_quick_exit(void)
+{
+	if (term_quit)
+		return;
+	term_quit = TERM_QUIT_QUICK;
+	/* What curses still holds must not go out after the wipe. */
+	(void)fflush(stdout);
+	if (term_paste_mode)
+		term_write_all(TERM_PASTE_OFF, sizeof TERM_PASTE_OFF - 1);
+	term_write_all(term_wipe, term_wipe_len);
+	if (term_have_tio)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &term_saved_tio);
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+			log_warn("quick exit: cannot silence the output");
+		(void)close(fd);
+	}
+	/* Saving a draft and unwinding get the same bound as after a signal. */
+	(void)alarm(TERM_SIGNAL_GRACE_S);
+}
+
+/* Every key leaves through here: the quick-exit key ends the session, any other key is
+ * activity for the idle timer. */
+static int term_deliver(int key)
+{
+	if (key == UI_KEY_QUICK_EXIT) {
+		term_quick_exit();
+		return UI_KEY_HANGUP;
+	}
+	ui_idle_activity();
+	return key;
+}
+
+bool ui_term_quick_exited(void)
+{
+	return term_quit == TERM_QUIT_QUICK;
+}
+
 int ui_term_getkey_timeout(int ms)
 {
 	int idle = 0; /* times ppoll said "readable" but curses found nothing */
 	int64_t deadline = ms >= 0 ? term_now_ms() + ms : 0;
 
 	for (;;) {
-		if (term_sig)
+		if (term_quit == TERM_QUIT_QUICK)
+			return UI_KEY_HANGUP;
+		if (term_sig || term_quit)
 			return term_last_keys();
 		if (term_winch) {
 			term_winch = 0;
 			if (term_apply_size())
-				return UI_KEY_RESIZE;
+				return term_deliver(UI_KEY_RESIZE);
 		}
 		if (term_stash) {
 			int key = term_stash;
 			term_stash = 0;
-			return key;
+			return term_deliver(key);
 		}
 
 		int key = term_read_key();
 		if (key > 0)
-			return key;
+			return term_deliver(key);
 		if (key == 0) {
 			idle = 0;
 			continue;
@@ -644,10 +725,26 @@ int ui_term_getkey_timeout(int ms)
 		/* Nothing buffered: wait for input, a signal or a resize, with SIGWINCH unblocked
 		 * only inside ppoll, so none can slip in between the check above and the wait. */
 		struct timespec ts, *tsp = NULL;
+		int64_t now = term_now_ms();
+		int64_t left = -1;
 		if (ms >= 0) {
-			int64_t left = deadline - term_now_ms();
+			left = deadline - now;
 			if (left <= 0)
 				return UI_KEY_TIMEOUT;
+		}
+		/* The idle warning or logout, when one is due before the caller's deadline. */
+		int64_t idle_left = ui_idle_due_ms();
+		if (idle_left == 0) {
+			if (ui_idle_fire()) {
+				term_quit = TERM_QUIT_IDLE;
+				(void)alarm(TERM_SIGNAL_GRACE_S);
+				return term_last_keys();
+			}
+			continue; /* the warning is shown; wait for the logout */
+		}
+		if (idle_left > 0 && (left < 0 || idle_left < left))
+			left = idle_left;
+		if (left >= 0) {
 			ts.tv_sec = (time_t)(left / 1000);
 			ts.tv_nsec = (long)(left % 1000) * 1000000L;
 			tsp = &ts;
@@ -736,11 +833,14 @@ void ui_term_updated(void)
 		term_paste_mode = true;
 		term_write_all(TERM_PASTE_ON, sizeof TERM_PASTE_ON - 1);
 	}
+	ui_idle_activity();
 }
 
 int ui_term_hangup_status(void)
 {
-	return term_sig ? 128 + term_sig : 1;
+	if (term_sig)
+		return 128 + term_sig;
+	return term_quit ? 0 : 1;
 }
 
 bool ui_term_cursor_hidden(void)

@@ -22,10 +22,12 @@
  *   discussion.c  the discussion view (posts, current post, reading marks)
  *   search.c  the search results screen
  *   nav.c     what several screens share: next unread, search prompt, open a discussion
+ *   idle.c    the idle warning and idle logout (deadlines read from settings at startup)
  *
  * What must never happen: a byte from the store or a member reaching the terminal other than
  * through ui_draw_text() (which measures with text_width/text_fit and writes with waddnstr);
- * drawing outside the window; repainting on a timer.
+ * drawing outside the window; repainting on a timer (the one exception: idle.c's one-line
+ * warning, once per idle spell).
  */
 #ifndef BBS_UI_H
 #define BBS_UI_H
@@ -60,7 +62,10 @@ struct ui_editbuf;
  * - UI_KEY_PASTE when a bracketed paste (ESC [200~ ... ESC [201~) has arrived whole; the text
  *   is in ui_term_paste(). Bytes inside a paste are never keys (an ESC in it cancels nothing).
  * - UI_KEY_WORD_LEFT/RIGHT for Ctrl-Left/Ctrl-Right and Alt-b/Alt-f.
- * - UI_KEY_TIMEOUT from ui_term_getkey_timeout() when nothing came in time. */
+ * - UI_KEY_TIMEOUT from ui_term_getkey_timeout() when nothing came in time.
+ * - never UI_KEY_QUICK_EXIT (^\): that key wipes the screen and the scrollback at once and
+ *   every wait reports UI_KEY_HANGUP from then on (status 0); see ui_term_quick_exited().
+ * - UI_KEY_HANGUP (status 0) when the idle logout is due (idle.c). */
 #define UI_KEY_FNBIT 0x01000000
 #define UI_FN(k) (UI_KEY_FNBIT | (k))
 #define UI_CTRL(c) ((c) & 0x1f)
@@ -76,6 +81,7 @@ enum {
 	UI_KEY_PASTE = 0x02000002,
 	UI_KEY_WORD_LEFT = 0x02000003,
 	UI_KEY_WORD_RIGHT = 0x02000004,
+	UI_KEY_QUICK_EXIT = 0x1C,   /* ^\: in raw mode a plain byte, never SIGQUIT */
 };
 
 /* The most a bracketed paste keeps (bytes); a longer paste is reported as overflowing and
@@ -99,7 +105,8 @@ void ui_term_close(void);
 /* Blocks (no timeout) until a key or a resize arrives; see the UI_KEY_ values above. */
 int ui_term_getkey(void);
 /* As ui_term_getkey, but gives up after ms milliseconds (UI_KEY_TIMEOUT); ms < 0 waits for
- * ever. Only the editor uses a timeout (to save a draft). */
+ * ever. Only the editor uses a timeout (to save a draft). Whatever ms is, the wait also wakes
+ * when the idle warning (shown, then the wait goes on) or the idle logout is due (idle.c). */
 int ui_term_getkey_timeout(int ms);
 /* True if a key can be read at once (typed ahead or part of a paste arriving as keys). The key
  * stays queued for the next ui_term_getkey. Never waits. */
@@ -113,7 +120,10 @@ void ui_term_paste(const char **text, size_t *len, bool *overflow);
 /* The process exit status after ui_term_getkey() returned UI_KEY_HANGUP: 128 + signal after
  * a signal, 1 when the input went away. */
 int ui_term_hangup_status(void);
-/* Called after each screen update (doupdate): switches bracketed paste on once. */
+/* True after the quick-exit key: the screen is wiped and output goes nowhere. */
+bool ui_term_quick_exited(void);
+/* Called after each screen update (doupdate): switches bracketed paste on once; an update is
+ * activity for the idle timer. */
 void ui_term_updated(void);
 /* Shows (true) or hides the cursor where the terminal can hide it; cheap when unchanged. */
 void ui_term_show_cursor(bool show);
@@ -123,6 +133,21 @@ bool ui_term_cursor_hidden(void);
 bool ui_term_has_colors(void);
 /* Attribute for headings: bold, plus a colour when the terminal has colours. */
 int ui_term_heading_attr(void);
+
+/* ---- idle warning and logout (idle.c) ---- */
+/* Reads idle_warn_minutes (default 25) and idle_logout_minutes (default 30), 0 = off, or
+ * idle_warn_seconds / idle_logout_seconds when set (they take precedence), and starts the
+ * timer. Without a call nothing is ever due. */
+void ui_idle_setup(struct store *st);
+/* A key or a screen update: restarts the timer and takes a shown warning away. */
+void ui_idle_activity(void);
+/* Milliseconds until the warning or the logout is due (0: now), -1 when nothing is. */
+int64_t ui_idle_due_ms(void);
+/* Called when ui_idle_due_ms() is 0: shows the warning (returns false) or reports that the
+ * logout is due (returns true). */
+bool ui_idle_fire(void);
+/* After an idle logout: the goodbye line into buf and true; else "" and false. */
+bool ui_idle_goodbye(char *buf, size_t size);
 
 /* ---- key bindings (keymap.c) ---- */
 enum ui_action {
@@ -182,6 +207,7 @@ enum ui_action {
 	UI_ACT_UNHIDE,
 	UI_ACT_PROMOTE,
 	UI_ACT_SETTINGS,
+	UI_ACT_QUICK_EXIT,  /* ^\: handled in term.c on every screen; in the tables for help */
 };
 
 #define UI_BINDING_KEYS 10
