@@ -48,6 +48,8 @@ int store_exec_stmt(struct store *st, sqlite3_stmt *stmt, const char *what);
  */
 typedef int (*store_tx_fn)(struct store *st, void *ctx);
 int store_tx(struct store *st, bool write, store_tx_fn fn, void *ctx);
+/* store_tx for a write transaction whose caller wants only BBS_OK or a negative bbs_err. */
+int store_write(struct store *st, store_tx_fn fn, void *ctx);
 
 /*
  * Changes at most one row in its own write transaction: sql is a constant UPDATE or DELETE
@@ -131,6 +133,29 @@ int store_select(struct store *st, const char *sql, const int64_t *args, int nar
 	const struct store_row_type *type, size_t max, struct store_rows *rows, const char *what);
 /* Frees every element and the array; rows is empty afterwards. NULL and empty are fine. */
 void store_rows_free(const struct store_row_type *type, struct store_rows *rows);
+
+/*
+ * Defines name_rows, the store_row_type of struct store_name (filled by read, freed by
+ * finish), and the public store_name_list_free() that store.h declares for it. One macro so
+ * that every list type frees its elements the same way.
+ */
+#define STORE_ROW_LIST(name, read, finish) \
+	static const struct store_row_type name##_rows = { \
+		sizeof(struct store_##name), read, finish \
+	}; \
+	void store_##name##_list_free(struct store_##name *v, size_t n) \
+	{ \
+		struct store_rows rows = { v, n }; \
+		store_rows_free(&name##_rows, &rows); \
+	}
+
+/* STORE_ROW_LIST for a type whose elements are freed by its public store_name_finish(). */
+#define STORE_ROW_LIST_FINISH(name, read) \
+	static void name##_finish(void *elem) \
+	{ \
+		store_##name##_finish(elem); \
+	} \
+	STORE_ROW_LIST(name, read, name##_finish)
 
 /* A heap copy of a text column; "" for NULL (never returns NULL). */
 char *store_col_text(sqlite3_stmt *stmt, int col);

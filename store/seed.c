@@ -271,6 +271,5 @@ out:
 
 int store_seed(struct store *st)
 {
-	int err = store_tx(st, true, seed_tx, NULL);
-	return err < 0 ? err : BBS_OK;
+	return store_write(st, seed_tx, NULL);
 }

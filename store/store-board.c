@@ -267,20 +267,7 @@ static void read_thread(sqlite3_stmt *stmt, void *elem)
 	t->challenge_id = sqlite3_column_int64(stmt, 13);
 }
 
-static void thread_finish(void *elem)
-{
-	store_thread_finish(elem);
-}
-
-static const struct store_row_type thread_rows = {
-	sizeof(struct store_thread), read_thread, thread_finish
-};
-
-void store_thread_list_free(struct store_thread *v, size_t n)
-{
-	struct store_rows rows = { v, n };
-	store_rows_free(&thread_rows, &rows);
-}
+STORE_ROW_LIST_FINISH(thread, read_thread)
 
 struct thread_q {
 	int64_t user_id;
@@ -787,8 +774,7 @@ out:
 int store_post_delete(struct store *st, int64_t post_id, int64_t user_id)
 {
 	struct post_w w = { .post_id = post_id, .user_id = user_id };
-	int err = store_tx(st, true, post_delete_tx, &w);
-	return err < 0 ? err : BBS_OK;
+	return store_write(st, post_delete_tx, &w);
 }
 
 /* ---- reading posts ---- */
@@ -828,20 +814,7 @@ static void read_post(sqlite3_stmt *stmt, void *elem)
 	p->quote_of = sqlite3_column_int64(stmt, 12);
 }
 
-static void post_finish(void *elem)
-{
-	store_post_finish(elem);
-}
-
-static const struct store_row_type post_rows = {
-	sizeof(struct store_post), read_post, post_finish
-};
-
-void store_post_list_free(struct store_post *v, size_t n)
-{
-	struct store_rows rows = { v, n };
-	store_rows_free(&post_rows, &rows);
-}
+STORE_ROW_LIST_FINISH(post, read_post)
 
 struct post_q {
 	int64_t id;       /* thread for a range, post for get and versions */
@@ -1020,8 +993,7 @@ int store_thread_mark_read(struct store *st, int64_t user_id, int64_t thread_id,
 		return err;
 	if (q.read >= seq || q.read >= q.last_seq)
 		return BBS_OK;
-	err = store_tx(st, true, mark_read_tx, &q);
-	return err < 0 ? err : BBS_OK;
+	return store_write(st, mark_read_tx, &q);
 }
 
 /* Moves member U's watermark for a board to its newest post; the thread_reads rows it now
@@ -1060,8 +1032,7 @@ static int board_mark_read_tx(struct store *st, void *ctx)
 int store_board_mark_read(struct store *st, int64_t user_id, int64_t board_id)
 {
 	struct mark_q q = { .user_id = user_id, .id = board_id };
-	int err = store_tx(st, true, board_mark_read_tx, &q);
-	return err < 0 ? err : BBS_OK;
+	return store_write(st, board_mark_read_tx, &q);
 }
 
 static void read_id(sqlite3_stmt *stmt, void *elem)
@@ -1086,8 +1057,7 @@ static int mark_all_read_tx(struct store *st, void *ctx)
 int store_mark_all_read(struct store *st, int64_t user_id)
 {
 	struct mark_q q = { .user_id = user_id };
-	int err = store_tx(st, true, mark_all_read_tx, &q);
-	return err < 0 ? err : BBS_OK;
+	return store_write(st, mark_all_read_tx, &q);
 }
 
 int store_unread_total(struct store *st, int64_t user_id, int64_t *count)

@@ -143,20 +143,7 @@ static void read_question(sqlite3_stmt *stmt, void *elem)
 	q->challenges = sqlite3_column_int64(stmt, 9);
 }
 
-static void question_finish(void *elem)
-{
-	store_question_finish(elem);
-}
-
-static const struct store_row_type question_rows = {
-	sizeof(struct store_question), read_question, question_finish
-};
-
-void store_question_list_free(struct store_question *v, size_t n)
-{
-	struct store_rows rows = { v, n };
-	store_rows_free(&question_rows, &rows);
-}
+STORE_ROW_LIST_FINISH(question, read_question)
 
 struct question_q {
 	const char *sql;
@@ -337,8 +324,7 @@ static int set_current_tx(struct store *st, void *ctx)
 int store_question_set_current(struct store *st, int64_t actor_id, int64_t id)
 {
 	struct set_current c = { .actor_id = actor_id, .id = id };
-	int err = store_tx(st, true, set_current_tx, &c);
-	return err < 0 ? err : BBS_OK;
+	return store_write(st, set_current_tx, &c);
 }
 
 /* ---- challenges ---- */
@@ -417,20 +403,7 @@ static void read_challenge(sqlite3_stmt *stmt, void *elem)
 	c->thread_id = sqlite3_column_int64(stmt, 18);
 }
 
-static void challenge_finish(void *elem)
-{
-	store_challenge_finish(elem);
-}
-
-static const struct store_row_type challenge_rows = {
-	sizeof(struct store_challenge), read_challenge, challenge_finish
-};
-
-void store_challenge_list_free(struct store_challenge *v, size_t n)
-{
-	struct store_rows rows = { v, n };
-	store_rows_free(&challenge_rows, &rows);
-}
+STORE_ROW_LIST_FINISH(challenge, read_challenge)
 
 /* What a member who is not a moderator sees of a hidden challenge: that it was hidden and
  * why, not what it said. */
@@ -652,6 +625,16 @@ int store_challenge_edit(struct store *st, int64_t id, int64_t actor_id, const c
 	return challenge_write(st, &w, title, body, edit_tx);
 }
 
+struct challenge_op;
+
+/* What moderate_tx hands a moderator action: the actor's role, the challenge as a moderator
+ * sees it and its description for the record (both freed by moderate_tx). */
+struct moderation {
+	int role;
+	struct store_challenge c;
+	char *target;
+};
+
 struct challenge_op {
 	int64_t actor_id;
 	int64_t id;
@@ -659,6 +642,8 @@ struct challenge_op {
 	const char *text;     /* hide: the reason, cleaned */
 	bool on;
 	int64_t result;       /* promote: the discussion */
+	/* moderator actions: what moderate_tx runs after its checks */
+	int (*act)(struct store *st, struct challenge_op *o, struct moderation *m);
 };
 
 static int withdraw_tx(struct store *st, void *ctx)
@@ -676,8 +661,7 @@ static int withdraw_tx(struct store *st, void *ctx)
 int store_challenge_withdraw(struct store *st, int64_t id, int64_t actor_id)
 {
 	struct challenge_op o = { .actor_id = actor_id, .id = id };
-	int err = store_tx(st, true, withdraw_tx, &o);
-	return err < 0 ? err : BBS_OK;
+	return store_write(st, withdraw_tx, &o);
 }
 
 /*
@@ -828,8 +812,7 @@ static int endorse_tx(struct store *st, void *ctx)
 int store_challenge_endorse(struct store *st, int64_t id, int64_t user_id, bool on)
 {
 	struct challenge_op o = { .actor_id = user_id, .id = id, .on = on };
-	int err = store_tx(st, true, endorse_tx, &o);
-	return err < 0 ? err : BBS_OK;
+	return store_write(st, endorse_tx, &o);
 }
 
 /* ---- results ---- */
@@ -846,15 +829,7 @@ static void count_finish(void *elem)
 	free(((struct store_count *)elem)->label);
 }
 
-static const struct store_row_type count_rows = {
-	sizeof(struct store_count), read_count, count_finish
-};
-
-void store_count_list_free(struct store_count *v, size_t n)
-{
-	struct store_rows rows = { v, n };
-	store_rows_free(&count_rows, &rows);
-}
+STORE_ROW_LIST(count, read_count, count_finish)
 
 /* The members in WHO (a subquery with ?1), counted by COL, labels exactly as stored. */
 #define BREAKDOWN(COL, WHO) \
@@ -941,26 +916,36 @@ static int moderate_begin(struct store *st, const struct challenge_op *o, int *r
 	return BBS_OK;
 }
 
-static int merge_tx(struct store *st, void *ctx)
+/* Every moderator action: moderate_begin, then o->act with what it found, then cleanup. */
+static int moderate_tx(struct store *st, void *ctx)
 {
 	struct challenge_op *o = ctx;
-	struct store_challenge from = { 0 }, into = { 0 };
-	char *target = NULL, *reason = NULL;
-	int role = 0;
-	int err = moderate_begin(st, o, &role, &from, &target);
+	struct moderation m = { 0 };
+	int err = moderate_begin(st, o, &m.role, &m.c, &m.target);
 	if (err < 0)
 		return err;
+	err = o->act(st, o, &m);
+	free(m.target);
+	store_challenge_finish(&m.c);
+	return err;
+}
+
+static int merge(struct store *st, struct challenge_op *o, struct moderation *m)
+{
+	const struct store_challenge *from = &m->c;
+	struct store_challenge into = { 0 };
+	char *into_target = NULL, *reason = NULL;
 	struct challenge_op io = { .actor_id = o->actor_id, .id = o->other };
-	char *into_target = NULL;
-	if ((err = moderate_begin(st, &io, &role, &into, &into_target)) < 0)
+	int role = 0;
+	int err = moderate_begin(st, &io, &role, &into, &into_target);
+	if (err < 0)
 		goto out;
-	free(into_target);
-	if (from.id == into.id || from.question_id != into.question_id) {
+	if (from->id == into.id || from->question_id != into.question_id) {
 		err = BBS_ERR_INVALID;
 		goto out;
 	}
 	/* into's author never endorses or is credited on their own challenge. */
-	int64_t args[4] = { into.id, from.id, into.author_id, bbs_now() };
+	int64_t args[4] = { into.id, from->id, into.author_id, bbs_now() };
 	if ((err = store_run_i64(st, "INSERT OR IGNORE INTO endorsements (challenge_id, user_id, "
 		     "created) SELECT ?1, user_id, created FROM endorsements "
 		     "WHERE challenge_id = ?2 AND user_id != ?3", args, 3, NULL, "merge")) < 0
@@ -972,48 +957,37 @@ static int merge_tx(struct store *st, void *ctx)
 		     args, 2, NULL, "merge")) < 0)
 		goto out;
 	reason = xasprintf("into challenge %" PRId64, into.id);
-	err = modlog_add(st, o->actor_id, role, "merged", target, reason);
+	err = modlog_add(st, o->actor_id, m->role, "merged", m->target, reason);
 out:
 	free(reason);
-	free(target);
-	store_challenge_finish(&from);
+	free(into_target);
 	store_challenge_finish(&into);
 	return err;
 }
 
 int store_challenge_merge(struct store *st, int64_t actor_id, int64_t from_id, int64_t into_id)
 {
-	struct challenge_op o = { .actor_id = actor_id, .id = from_id, .other = into_id };
-	int err = store_tx(st, true, merge_tx, &o);
-	return err < 0 ? err : BBS_OK;
+	struct challenge_op o = { .actor_id = actor_id, .id = from_id, .other = into_id,
+		.act = merge };
+	return store_write(st, moderate_tx, &o);
 }
 
-static int hide_tx(struct store *st, void *ctx)
+static int hide(struct store *st, struct challenge_op *o, struct moderation *m)
 {
-	struct challenge_op *o = ctx;
-	struct store_challenge c = { 0 };
-	char *target = NULL;
-	int role = 0;
-	int err = moderate_begin(st, o, &role, &c, &target);
-	if (err < 0)
-		return err;
-	if (!o->on && !c.hidden)
-		goto out;  /* nothing to undo, nothing to record */
+	if (!o->on && !m->c.hidden)
+		return BBS_OK;  /* nothing to undo, nothing to record */
 	sqlite3_stmt *stmt = NULL;
-	err = store_prepare(st, "UPDATE challenges SET hidden = ?2, hidden_reason = ?3, "
+	int err = store_prepare(st, "UPDATE challenges SET hidden = ?2, hidden_reason = ?3, "
 		"hidden_at = ?4 WHERE id = ?1", &stmt);
-	int64_t args[2] = { c.id, o->on ? 1 : 0 };
+	int64_t args[2] = { m->c.id, o->on ? 1 : 0 };
 	if (err >= 0 && (err = store_bind_i64s(stmt, args, 2)) >= 0
 	    && (err = store_bind_text(stmt, 3, o->on ? o->text : "")) >= 0
 	    && (err = store_bind_i64(stmt, 4, o->on ? bbs_now() : 0)) >= 0)
 		err = store_exec_stmt(st, stmt, "hide challenge");
 	sqlite3_finalize(stmt);
 	if (err >= 0)
-		err = modlog_add(st, o->actor_id, role, o->on ? "hidden" : "unhidden", target,
+		err = modlog_add(st, o->actor_id, m->role, o->on ? "hidden" : "unhidden", m->target,
 			o->on ? o->text : "");
-out:
-	free(target);
-	store_challenge_finish(&c);
 	return err;
 }
 
@@ -1023,37 +997,32 @@ int store_challenge_hide(struct store *st, int64_t actor_id, int64_t id, const c
 	int err = store_clean_text(reason, STORE_FIELD_MAX, false, &clean);
 	if (err < 0)
 		return err;
-	struct challenge_op o = { .actor_id = actor_id, .id = id, .text = clean, .on = true };
-	err = store_tx(st, true, hide_tx, &o);
+	struct challenge_op o = { .actor_id = actor_id, .id = id, .text = clean, .on = true,
+		.act = hide };
+	err = store_write(st, moderate_tx, &o);
 	free(clean);
-	return err < 0 ? err : BBS_OK;
+	return err;
 }
 
 int store_challenge_unhide(struct store *st, int64_t actor_id, int64_t id)
 {
-	struct challenge_op o = { .actor_id = actor_id, .id = id, .on = false };
-	int err = store_tx(st, true, hide_tx, &o);
-	return err < 0 ? err : BBS_OK;
+	struct challenge_op o = { .actor_id = actor_id, .id = id, .on = false, .act = hide };
+	return store_write(st, moderate_tx, &o);
 }
 
-static int promote_tx(struct store *st, void *ctx)
+static int promote(struct store *st, struct challenge_op *o, struct moderation *m)
 {
-	struct challenge_op *o = ctx;
-	struct store_challenge c = { 0 };
-	char *target = NULL;
-	int role = 0;
-	int err = moderate_begin(st, o, &role, &c, &target);
-	if (err < 0)
-		return err;
-	if (c.thread_id)
+	const struct store_challenge *c = &m->c;
+	int err;
+	if (c->thread_id)
 		err = BBS_ERR_EXISTS;
-	else if (c.hidden)
+	else if (c->hidden)
 		err = BBS_ERR_DENIED;  /* what moderators hid is not made a discussion */
 	/* A challenge may have no explanation; a discussion's first post needs one. */
 	else
-		err = store_thread_insert(st, o->other, c.author_id, c.title,
-			*c.body ? c.body : c.title, &o->result, NULL);
-	int64_t args[2] = { c.id, o->result };
+		err = store_thread_insert(st, o->other, c->author_id, c->title,
+			*c->body ? c->body : c->title, &o->result, NULL);
+	int64_t args[2] = { c->id, o->result };
 	if (err >= 0)
 		err = store_run_i64(st, "UPDATE challenges SET thread_id = ?2 WHERE id = ?1", args, 2,
 			NULL, "promote challenge");
@@ -1061,9 +1030,7 @@ static int promote_tx(struct store *st, void *ctx)
 		err = store_run_i64(st, "UPDATE threads SET challenge_id = ?1 WHERE id = ?2", args, 2,
 			NULL, "promote challenge");
 	if (err >= 0)
-		err = modlog_add(st, o->actor_id, role, "promoted", target, "");
-	free(target);
-	store_challenge_finish(&c);
+		err = modlog_add(st, o->actor_id, m->role, "promoted", m->target, "");
 	return err;
 }
 
@@ -1072,8 +1039,9 @@ int store_challenge_promote(struct store *st, int64_t actor_id, int64_t id, int6
 {
 	if (thread_id)
 		*thread_id = 0;
-	struct challenge_op o = { .actor_id = actor_id, .id = id, .other = board_id };
-	int err = store_tx(st, true, promote_tx, &o);
+	struct challenge_op o = { .actor_id = actor_id, .id = id, .other = board_id,
+		.act = promote };
+	int err = store_write(st, moderate_tx, &o);
 	if (err < 0)
 		return err;
 	if (thread_id)
@@ -1103,15 +1071,7 @@ static void modlog_finish(void *elem)
 	free(m->by_role);
 }
 
-static const struct store_row_type modlog_rows = {
-	sizeof(struct store_modlog), read_modlog, modlog_finish
-};
-
-void store_modlog_list_free(struct store_modlog *v, size_t n)
-{
-	struct store_rows rows = { v, n };
-	store_rows_free(&modlog_rows, &rows);
-}
+STORE_ROW_LIST(modlog, read_modlog, modlog_finish)
 
 struct modlog_q {
 	int64_t offset, limit;

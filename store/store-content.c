@@ -120,15 +120,7 @@ static void read_area(sqlite3_stmt *stmt, void *elem)
 	a->position = sqlite3_column_int(stmt, 5);
 }
 
-static const struct store_row_type area_rows = {
-	sizeof(struct store_area), read_area, area_finish
-};
-
-void store_area_list_free(struct store_area *v, size_t n)
-{
-	struct store_rows rows = { v, n };
-	store_rows_free(&area_rows, &rows);
-}
+STORE_ROW_LIST(area, read_area, area_finish)
 
 static int area_list_tx(struct store *st, void *ctx)
 {

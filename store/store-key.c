@@ -105,13 +105,7 @@ static void read_key(sqlite3_stmt *stmt, void *elem)
 	k->last_used = sqlite3_column_int64(stmt, 7);
 }
 
-static const struct store_row_type key_rows = { sizeof(struct store_key), read_key, key_finish };
-
-void store_key_list_free(struct store_key *v, size_t n)
-{
-	struct store_rows rows = { v, n };
-	store_rows_free(&key_rows, &rows);
-}
+STORE_ROW_LIST(key, read_key, key_finish)
 
 struct key_list {
 	int64_t user_id;

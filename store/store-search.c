@@ -55,13 +55,7 @@ static void read_hit(sqlite3_stmt *stmt, void *elem)
 	h->created = sqlite3_column_int64(stmt, 6);
 }
 
-static const struct store_row_type hit_rows = { sizeof(struct store_hit), read_hit, hit_finish };
-
-void store_hit_list_free(struct store_hit *v, size_t n)
-{
-	struct store_rows rows = { v, n };
-	store_rows_free(&hit_rows, &rows);
-}
+STORE_ROW_LIST(hit, read_hit, hit_finish)
 
 /* A byte that can be part of a word for the unicode61 tokenizer: ASCII letters and digits,
  * and any non-ASCII byte (letters of other scripts; a punctuation-only non-ASCII chunk

@@ -554,6 +554,12 @@ int store_tx(struct store *st, bool write, store_tx_fn fn, void *ctx)
 	return err;
 }
 
+int store_write(struct store *st, store_tx_fn fn, void *ctx)
+{
+	int err = store_tx(st, true, fn, ctx);
+	return err < 0 ? err : BBS_OK;
+}
+
 struct change_row {
 	const char *sql;
 	const char *what;
@@ -590,8 +596,7 @@ int store_change_row(struct store *st, const char *sql, int64_t id, int64_t num,
 	const char *what)
 {
 	struct change_row c = { .sql = sql, .what = what, .id = id, .num = num, .text = text };
-	int err = store_tx(st, true, change_row_tx, &c);
-	return err < 0 ? err : BBS_OK;
+	return store_write(st, change_row_tx, &c);
 }
 
 /* ---- opening and migrating ---- */

@@ -20,18 +20,7 @@
 #include "common/common.h"
 #include "store/store.h"
 #include "text/text.h"
-#include "tmpdir.h"
-
-static struct store *open_new(const char *name)
-{
-	char *path = db_path(name);
-	struct store *st = NULL;
-	CHECK_INT(store_open(path, &st), BBS_OK);
-	free(path);
-	if (st)
-		CHECK_INT(store_seed(st), BBS_OK);
-	return st;
-}
+#include "fixture.h"
 
 static int64_t add_user(struct store *st, const char *handle, const char *name)
 {
@@ -1163,21 +1152,10 @@ static void test_generated(void)
 
 int main(void)
 {
-	bbs_log_init("test-boards", false, BBS_LOG_WARN);
-	if (tmpdir_create("test-boards") != 0)
-		return 1;
-	test_seed_boards();
-	test_posting();
-	test_hostile_text();
-	test_tokens();
-	test_edit_delete();
-	test_pages();
-	test_read_state();
-	test_search();
-	test_drafts();
-	test_concurrent_replies();
-	test_kill_after_post();
-	test_generated();
-	remove_tmpdir();
-	return check_done();
+	static void (*const steps[])(void) = {
+		test_seed_boards, test_posting, test_hostile_text, test_tokens,
+		test_edit_delete, test_pages, test_read_state, test_search, test_drafts,
+		test_concurrent_replies, test_kill_after_post, test_generated
+	};
+	return tmpdir_main("test-boards", BBS_LOG_WARN, steps, sizeof steps / sizeof steps[0]);
 }

@@ -21,22 +21,11 @@
 #include "common/common.h"
 #include "store/store.h"
 #include "text/text.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 static const char first_question[] =
 	"What is stopping us making faster progress to protect children from sexual exploitation "
 	"and abuse online?";
-
-static struct store *open_new(const char *name)
-{
-	char *path = db_path(name);
-	struct store *st = NULL;
-	CHECK_INT(store_open(path, &st), BBS_OK);
-	free(path);
-	if (st)
-		CHECK_INT(store_seed(st), BBS_OK);
-	return st;
-}
 
 static int64_t add_user(struct store *st, const char *handle, int role, const char *sector,
 	const char *region)
@@ -936,20 +925,10 @@ static void test_migration(void)
 
 int main(void)
 {
-	bbs_log_init("test-challenge", false, BBS_LOG_ERROR);
-	if (tmpdir_create("test-challenge") != 0)
-		return 1;
-	test_seed_and_questions();
-	test_submit();
-	test_edit_withdraw();
-	test_endorse();
-	test_list_and_reveal();
-	test_hide();
-	test_merge();
-	test_promote();
-	test_region();
-	test_drafts();
-	test_migration();
-	remove_tmpdir();
-	return check_done();
+	static void (*const steps[])(void) = {
+		test_seed_and_questions, test_submit, test_edit_withdraw, test_endorse,
+		test_list_and_reveal, test_hide, test_merge, test_promote, test_region,
+		test_drafts, test_migration
+	};
+	return tmpdir_main("test-challenge", BBS_LOG_ERROR, steps, sizeof steps / sizeof steps[0]);
 }

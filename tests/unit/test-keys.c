@@ -19,10 +19,10 @@
 #include "common/common.h"
 #include "keys/keys.h"
 #include "text/text.h"
+#include "tmpdir.h"
 
 #define SSH_KEYGEN "/usr/bin/ssh-keygen"
 
-static char tmpdir[] = "/tmp/test-keys.XXXXXX";
 
 /* Runs argv[0] (found by execvp), captures up to cap-1 bytes of stdout into out. Returns the
  * exit status, or -1 if it could not run. stderr goes to /dev/null. */
@@ -98,11 +98,6 @@ static int keygen_fingerprint(const char *path, char *fp, size_t fpcap, char *li
 	return 0;
 }
 
-static char *path_in(const char *name)
-{
-	return xasprintf("%s/%s", tmpdir, name);
-}
-
 /* Reads a whole (small) file into a heap buffer; *len gets its size. NULL on error. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -135,7 +130,7 @@ static int write_file(const char *path, const char *data, size_t len)
 static int keygen_user(const char *name, const char *type, const char *bits, const char *comment)
 {
 	char out[512];
-	char *path = path_in(name);
+	char *path = db_path(name);
 	char *argv[] = { SSH_KEYGEN, "-q", "-t", (char *)type, "-b", (char *)bits, "-N", "",
 		"-C", (char *)comment, "-f", path, NULL };
 	int rc;
@@ -190,7 +185,7 @@ static void test_host_keys(void)
 	CHECK_INT(keys_host_ensure(tmpdir), 0);
 	for (int i = 0; i < 3; i++) {
 		struct stat st;
-		files[i] = path_in(keys_host_files[i]);
+		files[i] = db_path(keys_host_files[i]);
 		CHECK(lstat(files[i], &st) == 0);
 		CHECK(S_ISREG(st.st_mode));
 		CHECK_INT(st.st_mode & 07777, 0600);
@@ -253,8 +248,8 @@ static void test_host_keys(void)
 
 	/* A symlink in place of a key is refused. */
 	{
-		char *link = path_in("ssh_host_rsa_key");
-		char *moved = path_in("moved_rsa");
+		char *link = db_path("ssh_host_rsa_key");
+		char *moved = db_path("moved_rsa");
 		CHECK(rename(link, moved) == 0);
 		CHECK(symlink(moved, link) == 0);
 		CHECK(keys_host_ensure(tmpdir) < 0);
@@ -290,7 +285,7 @@ static void test_host_keys(void)
 	}
 	/* ensure into a directory that does not exist yet */
 	{
-		char *sub = path_in("sub");
+		char *sub = db_path("sub");
 		char **l2 = NULL;
 		size_t n2 = 0;
 		struct stat st;
@@ -417,7 +412,7 @@ static void test_bad_lines(void)
 	free(l);
 	{
 		struct keys_pub k;
-		char *p = path_in("u_rsa1024.pub");
+		char *p = db_path("u_rsa1024.pub");
 		CHECK_INT(keys_parse_file(p, &k, &r), BBS_ERR_WEAK);
 		CHECK_STR(r, "RSA keys must be at least 2048 bits");
 		free(p);
@@ -490,7 +485,7 @@ static void test_bad_lines(void)
 		CHECK(k.comment && strlen(k.comment) == 256);
 		keys_pub_finish(&k);
 		/* The file variant too. */
-		char *p = path_in("big.pub");
+		char *p = db_path("big.pub");
 		memset(big + base, 'c', 16 * 1024 + 1 - base);
 		big[16 * 1024 + 1] = '\n';
 		CHECK(write_file(p, big, 16 * 1024 + 2) == 0);
@@ -526,7 +521,7 @@ static void test_bad_lines(void)
 	/* Embedded NUL in a file's comment becomes "^@"; comments/blank lines are skipped. */
 	{
 		struct keys_pub k;
-		char *p = path_in("nul.pub");
+		char *p = db_path("nul.pub");
 		char *body = xasprintf("# my key\n\n\nssh-ed25519 %s a_b\n", edblob);
 		size_t bl = strlen(body);
 		char *nulpos = strstr(body, "a_b");
@@ -548,7 +543,7 @@ static void test_bad_lines(void)
 		CHECK(r != NULL);
 		free(body);
 		free(p);
-		p = path_in("does-not-exist.pub");
+		p = db_path("does-not-exist.pub");
 		CHECK_INT(keys_parse_file(p, &k, &r), BBS_ERR_NOTFOUND);
 		free(p);
 		CHECK(keys_parse_file(tmpdir, &k, &r) < 0);  /* a directory */
@@ -637,39 +632,18 @@ static void test_random(void)
 	keys_wipe(NULL, 10);
 }
 
-static void remove_tree(const char *dir)
+/* keys_init may be called again. */
+static void test_init(void)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *p = xasprintf("%s/%s", dir, e->d_name);
-		if (unlink(p) != 0 && errno == EISDIR)
-			remove_tree(p);
-		free(p);
-	}
-	closedir(d);
-	rmdir(dir);
+	CHECK_INT(keys_init(), 0);
+	CHECK_INT(keys_init(), 0);
 }
 
 int main(void)
 {
-	bbs_log_init("test-keys", false, BBS_LOG_WARN);
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	CHECK_INT(keys_init(), 0);
-	CHECK_INT(keys_init(), 0);
-	test_host_keys();
-	test_user_keys();
-	test_bad_lines();
-	test_passwords();
-	test_random();
-	remove_tree(tmpdir);
-	return check_done();
+	static void (*const steps[])(void) = {
+		test_init, test_host_keys, test_user_keys, test_bad_lines, test_passwords,
+		test_random
+	};
+	return tmpdir_main("test-keys", BBS_LOG_WARN, steps, sizeof steps / sizeof steps[0]);
 }

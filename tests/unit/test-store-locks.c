@@ -38,12 +38,8 @@ static bool other_process_sees(const char *db, const char *want)
 		WEXITSTATUS(status) == 0;
 }
 
-int main(int argc, char **argv)
+static void test_second_connection(void)
 {
-	if (argc == 4 && strcmp(argv[1], "--probe") == 0)
-		return probe(argv[2], argv[3]);
-	if (tmpdir_create("test-store-locks") != 0)
-		return 1;
 	char *db = db_path("portal.db");
 
 	struct store *a = NULL, *b = NULL;
@@ -65,6 +61,12 @@ int main(int argc, char **argv)
 	CHECK(access(wal, F_OK) == 0);
 	store_close(a);
 	free(db);
-	remove_tmpdir();
-	return check_done();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "--probe") == 0)
+		return probe(argv[2], argv[3]);
+	static void (*const steps[])(void) = { test_second_connection };
+	return tmpdir_main("test-store-locks", BBS_LOG_WARN, steps, 1);
 }

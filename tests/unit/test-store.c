@@ -669,15 +669,9 @@ static void test_processes(void)
 	free(path);
 }
 
-int main(void)
+/* The tests that share one (unseeded) database. */
+static void test_one_database(void)
 {
-	bbs_log_init("test-store", false, BBS_LOG_WARN);
-	if (tmpdir_create("test-store") != 0)
-		return 1;
-
-	test_migrations();
-	test_seed();
-
 	char *path = db_path("main.db");
 	struct store *st = NULL;
 	CHECK_INT(store_open(path, &st), BBS_OK);
@@ -689,10 +683,12 @@ int main(void)
 	}
 	store_close(st);
 	free(path);
+}
 
-	test_two_connections();
-	test_processes();
-
-	remove_tmpdir();
-	return check_done();
+int main(void)
+{
+	static void (*const steps[])(void) = {
+		test_migrations, test_seed, test_one_database, test_two_connections, test_processes
+	};
+	return tmpdir_main("test-store", BBS_LOG_WARN, steps, sizeof steps / sizeof steps[0]);
 }

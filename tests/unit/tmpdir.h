@@ -5,6 +5,7 @@
  * tmpdir_create("test-x") makes $TMPDIR/test-x.XXXXXX (/tmp when TMPDIR is unset);
  * db_path("a.db") names a file in it (a heap string); remove_tmpdir() removes the files in
  * it and then the directory. Never removes anything outside it, nor subdirectories.
+ * tmpdir_main() is the whole main() of a test program made of steps that share the directory.
  */
 #ifndef BBS_TEST_TMPDIR_H
 #define BBS_TEST_TMPDIR_H
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/common.h"
+#include "tests/unit/check.h"
 
 static char tmpdir[256];
 
@@ -54,6 +56,20 @@ static void remove_tmpdir(void)
 	closedir(d);
 	if (rmdir(tmpdir) != 0)
 		fprintf(stderr, "cannot remove %s: %s\n", tmpdir, strerror(errno));
+}
+
+/* Logs at level as name, makes the directory, runs the n steps in order, removes the
+ * directory: the exit status for main() (1 when the directory cannot be made). */
+static int tmpdir_main(const char *name, enum bbs_log_level level, void (*const steps[])(void),
+	size_t n)
+{
+	bbs_log_init(name, false, level);
+	if (tmpdir_create(name) != 0)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		steps[i]();
+	remove_tmpdir();
+	return check_done();
 }
 
 #endif
