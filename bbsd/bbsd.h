@@ -90,6 +90,7 @@ struct bbsd_config {
 	int max_auth_tries;               /* failed attempts per connection */
 	int max_sessions;                 /* session processes at once; more are refused at accept */
 	struct limits_config limits;      /* pre-authentication limits and penalties */
+	bool legacy_clients;              /* also offer group14-sha256 and ssh-rsa (SHA-1) */
 };
 
 /* config.c: the built-in defaults; bbsd.conf ("Keyword value" lines, see bbsd.conf(5)). */
@@ -127,7 +128,10 @@ enum session_exit {
 /* ---- inside a session process (session.c and relay.c) ---- */
 struct store;
 
-#define RELAY_QUEUE 65536   /* bytes from the client waiting to go into the pty */
+/* Bytes from the client waiting to go into the pty. Larger than all libssh can hold for one
+ * channel (its window of 1,280,000 bytes plus a packet), so that what libssh holds can always
+ * be taken in one piece: see the top of relay.c. Heap, touched only as far as it is used. */
+#define RELAY_QUEUE (2 * 1024 * 1024)
 #define RELAY_COMMAND_MAX 4096  /* an exec request's command line (bbscmd's own limit) */
 
 struct conn {
@@ -145,6 +149,7 @@ struct conn {
 	int auth_failures;
 	bool authenticated;
 	int notify;                           /* pipe to the listener, -1 once told */
+	int refusals;                         /* requests refused (and logged) so far */
 
 	/* the channel's requests */
 	char term[64];
@@ -162,9 +167,10 @@ struct conn {
 	bool in_eof;                 /* the client sent EOF */
 	bool ui_done;
 	int ui_status;
-	unsigned char queue[RELAY_QUEUE];  /* client -> pty bytes not written yet */
-	size_t qlen;
+	unsigned char *queue;  /* RELAY_QUEUE bytes: client -> pty bytes not written yet */
+	size_t qhead, qlen;  /* the bytes waiting are queue[qhead, qhead + qlen) */
 	bool stranded;       /* libssh holds client bytes it will not offer again by itself */
+	size_t stranded_len; /* how many, when last asked (0: not known yet) */
 	bool pulling;        /* pulling those: the data callback must not consume */
 	bool watched_out;    /* POLLOUT is registered for in_fd */
 	bool rewatch;        /* the fds to watch changed */

@@ -157,6 +157,11 @@ static const char *kw_penalties(struct bbsd_config *cfg, const char *v)
 		: "PerSourcePenalties wants yes or no";
 }
 
+static const char *kw_legacy(struct bbsd_config *cfg, const char *v)
+{
+	return parse_bool(v, &cfg->legacy_clients) == 0 ? NULL : "LegacyClients wants yes or no";
+}
+
 static const char *kw_log_level(struct bbsd_config *cfg, const char *v)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
@@ -183,6 +188,7 @@ static const struct keyword {
 	{ "PerSourceMaxStartups", kw_per_source },
 	{ "PerSourcePenalties", kw_penalties },
 	{ "LogLevel", kw_log_level },
+	{ "LegacyClients", kw_legacy },
 };
 
 static void say(char *err, size_t errlen, const char *name, int line, const char *msg)

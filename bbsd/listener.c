@@ -383,6 +383,9 @@ static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits
 	    fresh.nlisten != cfg->nlisten ||
 	    memcmp(fresh.listen, cfg->listen, sizeof cfg->listen) != 0)
 		log_warn("reload: addresses, port and data directory change only on restart");
+	/* The crypto policy is set on the bind object, made once with the host keys. */
+	if (fresh.legacy_clients != cfg->legacy_clients)
+		log_warn("reload: LegacyClients changes only on restart");
 	cfg->grace_seconds = fresh.grace_seconds;
 	cfg->max_auth_tries = fresh.max_auth_tries;
 	cfg->max_sessions = fresh.max_sessions;

@@ -211,8 +211,9 @@ static void print_config(const struct bbsd_config *cfg)
 		printf("PerSourceMaxStartups %d\n", cfg->limits.per_source);
 	else
 		printf("PerSourceMaxStartups none\n");
-	printf("PerSourcePenalties %s\nLogLevel %s\n", cfg->limits.penalties ? "yes" : "no",
-		levels[cfg->log_level]);
+	printf("PerSourcePenalties %s\nLogLevel %s\nLegacyClients %s\n",
+		cfg->limits.penalties ? "yes" : "no", levels[cfg->log_level],
+		cfg->legacy_clients ? "yes" : "no");
 }
 
 int main(int argc, char **argv)

@@ -11,6 +11,13 @@
  * arrives, so leftovers are pulled with ssh_channel_read_nonblocking(), which re-enters the
  * data callback: c->pulling makes that re-entry consume nothing.
  *
+ * The client's window: libssh grows it (to 1,280,000 bytes) after every read, without
+ * counting what it still holds for us. Pulling part of what it holds would therefore let the
+ * client send another megabyte each time, and a 10 MiB paste ended up whole in this process
+ * (a 1 GiB one would too). So leftovers are pulled only all at once, when the queue has room
+ * for everything libssh holds; then what libssh holds plus the window stays bounded, and
+ * the client waits for the window like well-behaved clients do.
+ *
  * Must never: block on the pty, let the queue grow past RELAY_QUEUE, or leave the UI
  * running when the connection is gone.
  */
@@ -61,10 +68,21 @@ static void set_term(struct conn *c, const char *term)
 	bbs_strlcpy(c->term, ok ? term : "vt100", sizeof c->term);
 }
 
+/* Free space after the queued bytes (where new bytes go). */
+static size_t queue_room(const struct conn *c)
+{
+	return RELAY_QUEUE - c->qhead - c->qlen;
+}
+
+/*
+ * Writes what it can of the queue into the child. The pty takes a few KiB at a time, so the
+ * written bytes are skipped (qhead), not moved; the rest moves to the front only once the
+ * front half is used up, which keeps the copying linear in the bytes relayed.
+ */
 static void queue_flush(struct conn *c)
 {
 	while (c->qlen > 0 && c->in_fd >= 0) {
-		ssize_t n = write(c->in_fd, c->queue, c->qlen);
+		ssize_t n = write(c->in_fd, c->queue + c->qhead, c->qlen);
 		if (n <= 0) {
 			if (n < 0 && errno == EINTR)
 				continue;
@@ -74,10 +92,16 @@ static void queue_flush(struct conn *c)
 				close(c->in_fd);
 				c->in_fd = -1;
 			}
-			return; /* EAGAIN: full; EIO on a pty: the UI is gone (seen on read) */
+			break; /* EAGAIN: full; EIO on a pty: the UI is gone (seen on read) */
 		}
-		memmove(c->queue, c->queue + n, c->qlen - (size_t)n);
+		c->qhead += (size_t)n;
 		c->qlen -= (size_t)n;
+	}
+	if (c->qlen == 0) {
+		c->qhead = 0;
+	} else if (c->qhead >= RELAY_QUEUE / 2) {
+		memmove(c->queue, c->queue + c->qhead, c->qlen);
+		c->qhead = 0;
 	}
 }
 
@@ -88,9 +112,9 @@ static int on_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int 
 	if (c->pulling || is_stderr)
 		return is_stderr ? (int)len : 0;
 	queue_flush(c);
-	size_t room = RELAY_QUEUE - c->qlen;
+	size_t room = queue_room(c);
 	size_t take = len < room ? len : room;
-	memcpy(c->queue + c->qlen, data, take);
+	memcpy(c->queue + c->qhead + c->qlen, data, take);
 	c->qlen += take;
 	if (take < len)
 		c->stranded = true;
@@ -164,6 +188,9 @@ static int on_exec_request(ssh_session s, ssh_channel ch, const char *command, v
 
 void relay_channel_callbacks(struct conn *c)
 {
+	/* malloc, not calloc: pages are only touched as far as the queue fills. */
+	if (!c->queue)
+		c->queue = xmalloc(RELAY_QUEUE);
 	c->chan_cb = (struct ssh_channel_callbacks_struct){
 		.userdata = c,
 		.channel_data_function = on_data,
@@ -232,7 +259,7 @@ static int on_fd(socket_t fd, int revents, void *ud)
 		return 0;
 	if (fd != c->out_fd && fd != c->err_fd) {
 		/* POLLERR on the command's input: it closed its end. */
-		c->qlen = 0;
+		c->qlen = c->qhead = 0;
 		c->rewatch = true;
 		return 0;
 	}
@@ -406,24 +433,36 @@ bool relay_step(struct conn *c)
 		close(c->in_fd);
 		c->in_fd = -1;
 	}
-	if (c->stranded && c->qlen < RELAY_QUEUE) {
-		/* Pull what libssh holds but did not offer again; see the top of this file. */
-		c->stranded = false;
+	if (c->stranded && queue_room(c) > 0) {
+		/* Pull what libssh holds but did not offer again, all of it or nothing; see the top
+		 * of this file. (A client that ignores the window can make libssh hold more than the
+		 * queue: then it is taken in pieces once the queue is empty.) */
 		c->pulling = true;
-		int n = ssh_channel_read_nonblocking(c->channel, c->queue + c->qlen,
-			(uint32_t)(RELAY_QUEUE - c->qlen), 0);
-		c->pulling = false;
-		if (n > 0) {
-			c->qlen += (size_t)n;
-			c->stranded = true; /* there may be more */
-			queue_flush(c);
+		int avail = ssh_channel_poll(c->channel, 0);
+		size_t room = queue_room(c);
+		c->stranded_len = avail > 0 ? (size_t)avail : 0;
+		if (avail <= 0) {
+			c->stranded = false;
+		} else if ((size_t)avail <= room || c->qlen == 0) {
+			uint32_t want = (size_t)avail <= room ? (uint32_t)avail : (uint32_t)room;
+			int n = ssh_channel_read_nonblocking(c->channel,
+				c->queue + c->qhead + c->qlen, want, 0);
+			if (n > 0) {
+				c->qlen += (size_t)n;
+				c->stranded_len = 0; /* there may be more: ask again */
+				queue_flush(c);
+			} else {
+				c->stranded = false;
+			}
 		}
+		c->pulling = false;
 	}
 	if (c->rewatch || (c->qlen > 0) != c->watched_out) {
 		if (watch(c) != 0)
 			return false;
 	}
-	int timeout = (c->stranded && c->qlen < RELAY_QUEUE) ? 0 : -1;
+	/* Straight back when a pull can go ahead; otherwise the pty's POLLOUT wakes us. */
+	int timeout = (c->stranded && (c->qlen == 0 || c->stranded_len <= queue_room(c))) ? 0 : -1;
 	if (ssh_event_dopoll(c->event, timeout) == SSH_ERROR)
 		return false;
 	return true;

@@ -6,9 +6,14 @@
  * time is an alarm(): key exchange and authentication can otherwise wait forever (libssh's
  * timeout defaults to infinite and returns SSH_AGAIN, not an error).
  *
+ * The cryptography policy (modern algorithms only, LegacyClients for old ones) is set on the
+ * bind object here. Requests the portal does not serve (port forwarding, X11, agent
+ * forwarding, subsystems, environment variables, more channels) are refused and logged, at
+ * most REFUSALS_LOGGED times per connection.
+ *
  * Must never: accept a public-key probe for a key that is not authorized for that user
  * (libssh's example accepts every probe), tell unknown, disabled and wrong-password logins
- * apart, or log a password.
+ * apart, log a password, or offer an algorithm outside the policy.
  */
 #include "bbsd/bbsd.h"
 #include "keys/keys.h"
@@ -147,14 +152,59 @@ static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct
 	return rc;
 }
 
+/* Refusals logged per connection at most; a client repeating requests cannot flood the log. */
+#define REFUSALS_LOGGED 10
+
+/* Logs that a request the portal does not serve was refused (the first few per connection). */
+static void log_refused(struct conn *c, const char *what)
+{
+	if (c->refusals < REFUSALS_LOGGED)
+		log_info("refused %s from %s", what, c->peer);
+	else if (c->refusals == REFUSALS_LOGGED)
+		log_info("refused more requests from %s (no longer logged)", c->peer);
+	if (c->refusals <= REFUSALS_LOGGED)
+		c->refusals++;
+}
+
+/* What a message asks for that the portal does not serve, or NULL (not worth a log line). */
+static const char *unserved(ssh_message msg)
+{
+	int sub = ssh_message_subtype(msg);
+	switch (ssh_message_type(msg)) {
+	case SSH_REQUEST_CHANNEL_OPEN:
+		return sub == SSH_CHANNEL_DIRECT_TCPIP ? "local port forwarding (direct-tcpip)"
+			: sub == SSH_CHANNEL_FORWARDED_TCPIP ? "a forwarded-tcpip channel"
+			: sub == SSH_CHANNEL_X11 ? "an X11 channel"
+			: sub == SSH_CHANNEL_AUTH_AGENT ? "an agent channel" : "a channel of another type";
+	case SSH_REQUEST_CHANNEL:
+		return sub == SSH_CHANNEL_REQUEST_ENV ? "an environment variable"
+			: sub == SSH_CHANNEL_REQUEST_SUBSYSTEM ? "a subsystem"
+			: sub == SSH_CHANNEL_REQUEST_X11 ? "X11 forwarding"
+			: sub == SSH_CHANNEL_REQUEST_UNKNOWN ? "a channel request of another kind (agent forwarding, ...)"
+			: "a channel request";
+	case SSH_REQUEST_GLOBAL:
+		/* keepalive@openssh.com is routine: the refusal is its expected answer. */
+		return sub == SSH_GLOBAL_REQUEST_TCPIP_FORWARD ? "remote port forwarding (tcpip-forward)"
+			: sub == SSH_GLOBAL_REQUEST_CANCEL_TCPIP_FORWARD ? "cancel-tcpip-forward" : NULL;
+	default:
+		return NULL;
+	}
+}
+
 /* Keyboard-interactive has no server callback in libssh 0.10: it arrives as a message. The
- * user name is NULL on the INFO_RESPONSE, so it is kept from the first request. */
+ * user name is NULL on the INFO_RESPONSE, so it is kept from the first request. Everything
+ * else that reaches this callback is something the portal does not serve (port forwarding,
+ * X11, agent forwarding, subsystems, environment variables): libssh refuses it. */
 static int on_message(ssh_session s, ssh_message msg, void *ud)
 {
 	struct conn *c = ud;
 	if (ssh_message_type(msg) != SSH_REQUEST_AUTH ||
-	    ssh_message_subtype(msg) != SSH_AUTH_METHOD_INTERACTIVE)
+	    ssh_message_subtype(msg) != SSH_AUTH_METHOD_INTERACTIVE) {
+		const char *what = unserved(msg);
+		if (what)
+			log_refused(c, what);
 		return 1; /* libssh sends the default (refusing) reply */
+	}
 
 	if (!ssh_message_auth_kbdint_is_response(msg)) {
 		const char *user = ssh_message_auth_user(msg);
@@ -185,12 +235,70 @@ static ssh_channel on_channel_open(ssh_session s, void *ud)
 {
 	struct conn *c = ud;
 	/* One session channel per connection; further channels are refused. */
-	if (!c->authenticated || c->channel)
+	if (!c->authenticated || c->channel) {
+		if (c->channel)
+			log_refused(c, "another session channel");
 		return NULL;
+	}
 	c->channel = ssh_channel_new(s);
 	if (c->channel)
 		relay_channel_callbacks(c);
 	return c->channel;
+}
+
+/*
+ * The cryptography policy: modern algorithms only. Nothing with SHA-1 (no group1/group14-sha1,
+ * no group-exchange-sha1, no hmac-sha1, no ssh-rsa signatures), no CBC, no 3DES, no DSA, RSA
+ * keys of 2048 bits at least. LegacyClients adds diffie-hellman-group14-sha256 and ssh-rsa
+ * (SHA-1) signatures for host and user keys, for clients too old for rsa-sha2. Every name here
+ * is one libssh 0.10.6 accepts: its setters refuse a list with an unknown name, and
+ * session_bind_create() fails rather than run with a policy it could not set.
+ * Compression is left to libssh's default: zlib@openssh.com (after authentication) or none,
+ * never pre-authentication zlib.
+ */
+#define KEX_MODERN "curve25519-sha256,curve25519-sha256@libssh.org," \
+	"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521"
+#define KEX_LEGACY ",diffie-hellman-group14-sha256"
+#define CIPHERS "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com," \
+	"aes128-gcm@openssh.com,aes256-ctr,aes128-ctr"
+#define MACS "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com," \
+	"hmac-sha2-256,hmac-sha2-512"
+#define HOSTKEY_MODERN "ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256"
+#define USERKEY_MODERN "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384," \
+	"ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com," \
+	"rsa-sha2-512,rsa-sha2-256"
+#define ALGS_LEGACY ",ssh-rsa"
+#define RSA_MIN_BITS 2048
+
+static int set_crypto_policy(ssh_bind b, bool legacy)
+{
+	const struct {
+		enum ssh_bind_options_e opt;
+		const char *what, *modern, *legacy;
+	} algs[] = {
+		{ SSH_BIND_OPTIONS_KEY_EXCHANGE, "key exchange", KEX_MODERN, KEX_MODERN KEX_LEGACY },
+		{ SSH_BIND_OPTIONS_CIPHERS_C_S, "ciphers", CIPHERS, CIPHERS },
+		{ SSH_BIND_OPTIONS_CIPHERS_S_C, "ciphers", CIPHERS, CIPHERS },
+		{ SSH_BIND_OPTIONS_HMAC_C_S, "MACs", MACS, MACS },
+		{ SSH_BIND_OPTIONS_HMAC_S_C, "MACs", MACS, MACS },
+		{ SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS, "host key algorithms", HOSTKEY_MODERN,
+			HOSTKEY_MODERN ALGS_LEGACY },
+		{ SSH_BIND_OPTIONS_PUBKEY_ACCEPTED_KEY_TYPES, "user key types", USERKEY_MODERN,
+			USERKEY_MODERN ALGS_LEGACY },
+	};
+	for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++) {
+		if (ssh_bind_options_set(b, algs[i].opt, legacy ? algs[i].legacy : algs[i].modern)
+			!= SSH_OK) {
+			log_error("libssh refuses the %s list: %s", algs[i].what, ssh_get_error(b));
+			return BBS_ERR_INVALID;
+		}
+	}
+	int bits = RSA_MIN_BITS;
+	if (ssh_bind_options_set(b, SSH_BIND_OPTIONS_RSA_MIN_SIZE, &bits) != SSH_OK) {
+		log_error("libssh refuses the RSA minimum size: %s", ssh_get_error(b));
+		return BBS_ERR_INVALID;
+	}
+	return 0;
 }
 
 ssh_bind session_bind_create(const struct bbsd_config *cfg)
@@ -202,6 +310,10 @@ ssh_bind session_bind_create(const struct bbsd_config *cfg)
 	int verbosity = SSH_LOG_NOLOG;
 	ssh_bind_options_set(b, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no);
 	ssh_bind_options_set(b, SSH_BIND_OPTIONS_LOG_VERBOSITY, &verbosity);
+	if (set_crypto_policy(b, cfg->legacy_clients) != 0) {
+		ssh_bind_free(b);
+		return NULL;
+	}
 	/* Parsed once here; each session process gets copies through fork instead of reading
 	 * and parsing three private keys per connection. */
 	for (size_t i = 0; i < sizeof keys_host_files / sizeof keys_host_files[0]; i++) {
