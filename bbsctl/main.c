@@ -231,6 +231,13 @@ static int cmd_user_add(struct ctx *x, int argc, char **argv)
 			BBS_HANDLE_MAX);
 		return 2;
 	}
+	/* "guest" is the name first-time visitors log in with (no password, public pages only,
+	 * see bbsd/session.c): no member may ever have it. */
+	if (strcmp(u.handle, "guest") == 0) {
+		fprintf(stderr, "bbsctl: the handle \"guest\" is reserved for visitors who are not "
+			"members; choose another\n");
+		return 2;
+	}
 	if (pw == PW_NONE && !keyfile) {
 		fprintf(stderr, "bbsctl: give a way to log in: --password-stdin, --password, "
 			"--random-password or --key FILE\n");

@@ -22,6 +22,9 @@
 #include "common/common.h"
 
 #define BBSD_MAX_LISTEN 8
+/* The user name of first-time visitors: logs in with the "none" method, gets the public pages
+ * (`bbs --guest`), is never looked up in the store (bbsctl refuses it as a member handle). */
+#define BBSD_GUEST "guest"
 
 /*
  * Pre-authentication limits (limits.c), the OpenSSH model: MaxStartups-style random early
@@ -145,9 +148,11 @@ struct conn {
 
 	/* authentication */
 	char kbdint_user[BBS_HANDLE_MAX + 1]; /* user of a keyboard-interactive exchange */
-	char handle[BBS_HANDLE_MAX + 1];      /* the authenticated member, "" before */
+	char handle[BBS_HANDLE_MAX + 1];      /* the authenticated member, "" before (and for a guest) */
 	int auth_failures;
 	bool authenticated;
+	bool guest;                           /* logged in as "guest" (none method): public pages
+	                                       * only, never a member, never a command */
 	int notify;                           /* pipe to the listener, -1 once told */
 	int refusals;                         /* requests refused (and logged) so far */
 

@@ -4,7 +4,8 @@
  * After authentication the member gets exactly one session channel. A pty request gives
  * TERM and the window size (never taken from the client's environment); the shell request
  * starts the UI on a new pty: openpty -> fork -> login_tty -> close every other fd -> execve.
- * The UI process holds neither the host keys nor the session keys.
+ * The UI process holds neither the host keys nor the session keys. A guest (session.c) gets
+ * `bbs --guest`, never --user, and an exec request from a guest is refused here.
  *
  * Bytes from the client go into the pty master; what does not fit waits in a bounded queue
  * (c->queue). libssh offers the unconsumed rest of a packet again only when the next packet
@@ -339,7 +340,8 @@ static int start_ui(struct conn *c)
 			_exit(127);
 		child_reset(parent);
 		char *argv[] = { "bbs", "-d", (char *)c->cfg->dir, "--user", c->handle, NULL };
-		exec_clean(c, c->cfg->ui_path, argv);
+		char *guest_argv[] = { "bbs", "-d", (char *)c->cfg->dir, "--guest", NULL };
+		exec_clean(c, c->cfg->ui_path, c->guest ? guest_argv : argv);
 	}
 	close(slave);
 	c->ui_pid = pid;
@@ -352,6 +354,8 @@ static int start_ui(struct conn *c)
 static int start_command(struct conn *c)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	if (c->guest)
+		return BBS_ERR_DENIED; /* relay_start refuses it first; never run one for a guest */
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
 		log_error("pipe: %m");
 		for (int i = 0; i < 2; i++) {
@@ -394,7 +398,15 @@ static int start_command(struct conn *c)
 int relay_start(struct conn *c)
 {
 	int r;
-	if (c->command && c->cfg->cmd_path[0]) {
+	if (c->command && c->guest) {
+		/* The command interface is for members: a guest has no handle to run it as. */
+		static const char no_guest[] = "guests cannot run commands\r\n";
+		if (ssh_channel_write_stderr(c->channel, no_guest, sizeof no_guest - 1) == SSH_ERROR)
+			c->closing = true;
+		c->ui_done = true;
+		c->ui_status = 1;
+		return 0;
+	} else if (c->command && c->cfg->cmd_path[0]) {
 		r = start_command(c);
 	} else if (c->command) {
 		static const char no_cmd[] = "bbs: the command interface is not installed here\r\n";

@@ -2,7 +2,10 @@
  * session.c: one SSH connection, in its own process.
  *
  * Key exchange with the portal's host keys, then authentication against the store by
- * password, keyboard-interactive or public key, then the relay (relay.c). The login grace
+ * password, keyboard-interactive or public key, then the relay (relay.c). The one exception
+ * is the user "guest": a first-time visitor who logs in with the "none" method (no password,
+ * no key) while the setting guest_access is not "off", and gets the public pages only
+ * (relay.c starts `bbs --guest` and refuses commands). The login grace
  * time is an alarm(): key exchange and authentication can otherwise wait forever (libssh's
  * timeout defaults to infinite and returns SSH_AGAIN, not an error).
  *
@@ -13,7 +16,8 @@
  *
  * Must never: accept a public-key probe for a key that is not authorized for that user
  * (libssh's example accepts every probe), tell unknown, disabled and wrong-password logins
- * apart, log a password, or offer an algorithm outside the policy.
+ * apart, log a password, or offer an algorithm outside the policy; look "guest" up in the
+ * store, let "guest" in by any method but "none", or let anyone else in by "none".
  */
 #include "bbsd/bbsd.h"
 #include "keys/keys.h"
@@ -45,7 +49,11 @@ static void log_user(const char *verb, const struct conn *c, const char *user, c
 static struct store_user *active_user(struct conn *c, const char *user)
 {
 	struct store_user *u = NULL;
-	if (!user || !bbs_handle_valid(user) || store_user_get(c->st, user, &u) != 0)
+	/* "guest" is never a member, whatever the store holds: a guest gets in only by
+	 * on_auth_none, and password, key and keyboard-interactive fail for it like for an
+	 * unknown user (same work, same answer). */
+	if (!user || !bbs_handle_valid(user) || strcmp(user, BBSD_GUEST) == 0 ||
+	    store_user_get(c->st, user, &u) != 0)
 		return NULL;
 	if (u->status != STORE_STATUS_ACTIVE) {
 		store_user_free(u);
@@ -67,6 +75,48 @@ static void auth_succeeded(struct conn *c, const struct store_user *u)
 	}
 	if (store_user_touch_login(c->st, u->id) != 0)
 		log_warn("could not record the login time");
+}
+
+static void auth_failed(struct conn *c);
+
+/* Guest access is on unless the setting guest_access is "off" (sysops can close it). A store
+ * that cannot be read keeps it closed. */
+static bool guest_access_on(struct conn *c)
+{
+	char *v = NULL;
+	int r = store_setting_get(c->st, "guest_access", &v);
+	bool on = (r == 0 && (!v || strcmp(v, "off") != 0)) || r == BBS_ERR_NOTFOUND;
+	free(v);
+	return on;
+}
+
+/*
+ * The "none" method. Only the user "guest" gets in this way (the public pages, nothing more);
+ * for everyone else it is what clients send first to learn the methods, so it is neither
+ * logged nor counted as a failure.
+ */
+static int on_auth_none(ssh_session s, const char *user, void *ud)
+{
+	struct conn *c = ud;
+	(void)s;
+	if (!user || strcmp(user, BBSD_GUEST) != 0 || c->authenticated)
+		return SSH_AUTH_DENIED;
+	if (!guest_access_on(c)) {
+		log_info("guest login refused from %s (guest access is off)", c->peer);
+		auth_failed(c);
+		return SSH_AUTH_DENIED;
+	}
+	c->guest = true;
+	c->handle[0] = '\0';
+	c->authenticated = true;
+	alarm(0);
+	if (c->notify >= 0) {
+		(void)!write(c->notify, "a", 1);
+		close(c->notify);
+		c->notify = -1;
+	}
+	log_info("guest login from %s", c->peer);
+	return SSH_AUTH_SUCCESS;
 }
 
 static void auth_failed(struct conn *c)
@@ -388,6 +438,7 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 	struct ssh_server_callbacks_struct cb = {
 		.userdata = &c,
 		.auth_password_function = on_auth_password,
+		.auth_none_function = on_auth_none,
 		.auth_pubkey_function = on_auth_pubkey,
 		.channel_open_request_session_function = on_channel_open,
 	};

@@ -52,6 +52,23 @@ static const struct ui_binding menu_bindings[] = {
 		"quick exit" },
 };
 
+/* A guest's menu: what works for someone who is not a member (no n, no /). */
+static const struct ui_binding menu_guest_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the selected item", "Enter", "open" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", "j/k", "move" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Move down", NULL, NULL },
+	{ UI_ACT_PGUP, { K_PGUP }, NULL, "Move up one page", NULL, NULL },
+	{ UI_ACT_PGDN, { K_PGDN }, NULL, "Move down one page", NULL, NULL },
+	{ UI_ACT_HOME, { K_HOME }, NULL, "First item", NULL, NULL },
+	{ UI_ACT_END, { K_END }, NULL, "Last item", NULL, NULL },
+	{ UI_ACT_JUMP, { '1', '2', '3', '4', '5', '6', '7', '8', '9' }, "1-9",
+		"Open item number N", NULL, NULL },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_QUIT, { 'q', UI_KEY_ESC }, NULL, "Log off (asks first)", "q", "log off" },
+	{ UI_ACT_QUICK_EXIT, { UI_KEY_QUICK_EXIT }, "^\\", QUICK_EXIT_DESC, "^\\",
+		"quick exit" },
+};
+
 static const struct ui_binding pager_bindings[] = {
 	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back to the menu",
 		"q", "back" },
@@ -290,6 +307,9 @@ const struct ui_keymap ui_keymap_menu = KEYMAP("Main menu", menu_bindings);
 const struct ui_keymap ui_keymap_pager = KEYMAP("Page viewer", pager_bindings);
 const struct ui_keymap ui_keymap_help = KEYMAP("Help", help_bindings);
 const struct ui_keymap ui_keymap_area = KEYMAP("Focus area page", area_bindings);
+const struct ui_keymap ui_keymap_menu_guest = KEYMAP("Main menu", menu_guest_bindings);
+/* A guest's area page is a plain page: the boards are for members. */
+const struct ui_keymap ui_keymap_area_guest = KEYMAP("Focus area page", pager_bindings);
 const struct ui_keymap ui_keymap_boards = KEYMAP("Board list", boards_bindings);
 const struct ui_keymap ui_keymap_threads = KEYMAP("Discussion list", threads_bindings);
 const struct ui_keymap ui_keymap_discussion = KEYMAP("Discussion", discussion_bindings);

@@ -2,7 +2,10 @@
  * main.c: the `bbs` program: command line, user lookup, startup and teardown.
  *
  *   bbs -d DIR --user HANDLE
+ *   bbs -d DIR --guest
  *
+ * --guest is a first-time visitor (bbsd's "guest" login): no user is looked up, the top line
+ * says "guest", and only the public pages can be reached (see menu.c and pager.c).
  * Opens DIR/portal.db, checks that HANDLE is an active user, starts the terminal and runs
  * the main menu. bbsd execs this on a pty after authentication (clean environment: TERM,
  * LC_ALL, HOME, PATH); a sysop can also run it on a local terminal.
@@ -10,8 +13,8 @@
  * Exit status: 0 after log off, 1 for an unknown or disabled user or a startup failure,
  * 2 for bad arguments, 128+N after signal N.
  *
- * Must never: authenticate anyone (bbsd did that), create a database that is not there, or
- * print member-supplied text unescaped.
+ * Must never: authenticate anyone (bbsd did that), create a database that is not there,
+ * print member-supplied text unescaped, or take --guest together with --user.
  */
 #include "ui/ui.h"
 
@@ -36,8 +39,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bbs -d DIR --user HANDLE\n"
+		"       bbs -d DIR --guest\n"
 		"  -d, --dir DIR       the portal's data directory (holds " DB_NAME ")\n"
 		"  -u, --user HANDLE   the member to show the portal for\n"
+		"      --guest         the public pages only, for a visitor who is not a member\n"
 		"  -h, --help          show this help\n");
 }
 
@@ -52,6 +57,7 @@ static void complain(const char *what, const char *arg)
 struct options {
 	const char *dir;
 	const char *user;
+	bool guest;
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -61,17 +67,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "guest", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	o->dir = NULL;
 	o->user = NULL;
+	o->guest = false;
 	opterr = 0; /* our own one-line messages */
 	while ((c = getopt_long(argc, argv, "d:u:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->dir = optarg; break;
 		case 'u': o->user = optarg; break;
+		case 'g': o->guest = true; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			fprintf(stderr, "bbs: bad option\n");
@@ -79,7 +88,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return 2;
 		}
 	}
-	if (optind < argc || !o->dir || !o->user || !o->dir[0]) {
+	/* Exactly one of --user and --guest. */
+	if (optind < argc || !o->dir || !o->dir[0] || (!o->user == !o->guest)) {
 		usage(stderr);
 		return 2;
 	}
@@ -113,6 +123,7 @@ static int load_user(struct store *st, const char *handle, struct store_user **o
 	return 0;
 }
 
+/* user NULL: a guest. */
 static int run(struct store *st, const struct store_user *user)
 {
 	struct ui_app app;
@@ -125,9 +136,11 @@ static int run(struct store *st, const struct store_user *user)
 		free(site);
 		site = xstrdup(SITE_NAME_DEFAULT);
 	}
-	char *identity = xasprintf("%s (%s)", user->handle, store_role_name(user->role));
+	char *identity = user ? xasprintf("%s (%s)", user->handle, store_role_name(user->role))
+		: xstrdup("guest");
 	app.st = st;
 	app.user = user;
+	app.guest = user == NULL;
 	app.site_name = site;
 	app.identity = identity;
 
@@ -199,7 +212,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bbs: cannot open the database: %s\n", bbs_strerror(r));
 		return 1;
 	}
-	status = load_user(st, o.user, &user);
+	status = o.guest ? 0 : load_user(st, o.user, &user);
 	if (status == 0)
 		status = run(st, user);
 	store_user_free(user);

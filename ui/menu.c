@@ -9,9 +9,13 @@
  * is visible on terminals without attributes. n opens the next unread discussion, / searches.
  * Right after login, a draft the member left unsent is offered back on the bottom line.
  *
+ * A guest (app->guest) gets the public menu: Welcome, the focus areas, "The challenge
+ * question" (its text and dates only, ui_question_public_create), "Who we are", "Log off";
+ * no boards, no n, no /, no draft, and no summary that counts what members wrote.
+ *
  * Must never: read the store while drawing (items are loaded at creation, the unread count
  * when the menu is on top again), or let the selection leave the item list whatever the
- * window size.
+ * window size; give a guest an item, a key or a summary that reaches members' content.
  */
 #include "ui/ui.h"
 
@@ -20,7 +24,8 @@
 
 #include <stdlib.h>
 
-enum menu_kind { ITEM_PAGE, ITEM_AREA, ITEM_BOARDS, ITEM_CHALLENGE, ITEM_LOGOFF };
+enum menu_kind { ITEM_PAGE, ITEM_AREA, ITEM_BOARDS, ITEM_CHALLENGE, ITEM_QUESTION_PUBLIC,
+	ITEM_LOGOFF };
 
 struct menu_item {
 	enum menu_kind kind;
@@ -54,6 +59,8 @@ struct menu {
 #define MENU_LOGOFF_NAME "Log off"
 #define MENU_BOARDS_NAME "Discussion boards"
 #define MENU_CHALLENGE_NAME "The challenge question"
+#define MENU_WELCOME_NAME "Welcome"
+#define MENU_WELCOME_SLUG "welcome"
 
 static void menu_add(struct menu *m, enum menu_kind kind, const char *name, const char *summary,
 	const char *slug)
@@ -83,11 +90,25 @@ static char *menu_challenge_summary(struct ui_app *app)
 	return xasprintf("%s, %s answered", ch, mem);
 }
 
+/* A guest's challenge item: the question's status ("Open until ..."), no counts. */
+static char *menu_question_public_summary(struct ui_app *app)
+{
+	struct store_question q = { 0 };
+	char status[64] = "";
+
+	if (store_question_current(app->st, &q) == 0)
+		ui_question_status(&q, status, sizeof status);
+	store_question_finish(&q);
+	return xstrdup(status);
+}
+
 /* The summaries that change as members write: unread discussions, challenges. */
 static void menu_summaries(struct menu *m, struct ui_app *app)
 {
 	int64_t count = 0;
 
+	if (app->guest)
+		return; /* these count members' content */
 	for (size_t i = 0; i < m->n; i++) {
 		struct menu_item *it = &m->items[i];
 		if (it->kind == ITEM_CHALLENGE) {
@@ -207,6 +228,10 @@ static void menu_open(struct menu *m, struct ui_app *app)
 {
 	const struct menu_item *it = &m->items[m->sel];
 
+	/* A guest's menu has no such items; refuse them even so (nothing members wrote). */
+	if (app->guest && (it->kind == ITEM_BOARDS || it->kind == ITEM_CHALLENGE))
+		return;
+
 	switch (it->kind) {
 	case ITEM_PAGE:
 		ui_app_push(app, ui_pager_open_page(app, it->page_slug, it->name));
@@ -219,6 +244,9 @@ static void menu_open(struct menu *m, struct ui_app *app)
 		break;
 	case ITEM_CHALLENGE:
 		ui_app_push(app, ui_challenge_create(app, 0, false));
+		break;
+	case ITEM_QUESTION_PUBLIC:
+		ui_app_push(app, ui_question_public_create(app));
 		break;
 	case ITEM_LOGOFF:
 		/* Choosing "Log off" is already the explicit request: no second question. */
@@ -255,9 +283,13 @@ static enum ui_result menu_action(struct ui_screen *s, struct ui_app *app, int a
 		ui_app_ask_logoff(app);
 		return UI_RES_REDRAW;
 	case UI_ACT_NEXT_UNREAD:
+		if (app->guest)
+			return UI_RES_NONE; /* not in a guest's table; never for a guest */
 		ui_nav_next_unread(app, false);
 		return UI_RES_REDRAW;
 	case UI_ACT_SEARCH:
+		if (app->guest)
+			return UI_RES_NONE;
 		ui_nav_search(app);
 		return UI_RES_REDRAW;
 	default:
@@ -279,6 +311,8 @@ static void menu_start(struct ui_screen *s, struct ui_app *app)
 	char what[STORE_FIELD_MAX + 64];
 
 	(void)s;
+	if (app->guest)
+		return; /* a guest has no drafts */
 	if (store_draft_latest(app->st, app->user->id, &d) != 0)
 		return;
 	if (d.context && ui_editor_describe(app, d.context, what, sizeof what)) {
@@ -312,7 +346,7 @@ struct ui_screen *ui_menu_create(struct ui_app *app)
 	size_t n_areas = 0;
 	char *who_summary = NULL;
 
-	m->base.keymap = &ui_keymap_menu;
+	m->base.keymap = app->guest ? &ui_keymap_menu_guest : &ui_keymap_menu;
 	m->base.layout = menu_layout;
 	m->base.draw = menu_draw;
 	m->base.cursor = menu_cursor;
@@ -321,6 +355,8 @@ struct ui_screen *ui_menu_create(struct ui_app *app)
 	m->base.resume = menu_resume;
 	m->base.start = menu_start;
 
+	if (app->guest)
+		menu_add(m, ITEM_PAGE, MENU_WELCOME_NAME, NULL, MENU_WELCOME_SLUG);
 	int r = store_area_list(app->st, &areas, &n_areas);
 	if (r != 0) {
 		log_warn("cannot read the focus areas: %s", bbs_strerror(r));
@@ -332,9 +368,15 @@ struct ui_screen *ui_menu_create(struct ui_app *app)
 		m->items[m->n - 1].area_id = areas[i].id;
 	}
 	store_area_list_free(areas, n_areas);
-	menu_add(m, ITEM_BOARDS, MENU_BOARDS_NAME, NULL, NULL);
-	menu_add(m, ITEM_CHALLENGE, MENU_CHALLENGE_NAME, NULL, NULL);
-	menu_summaries(m, app);
+	if (app->guest) {
+		char *summary = menu_question_public_summary(app);
+		menu_add(m, ITEM_QUESTION_PUBLIC, MENU_CHALLENGE_NAME, summary, NULL);
+		free(summary);
+	} else {
+		menu_add(m, ITEM_BOARDS, MENU_BOARDS_NAME, NULL, NULL);
+		menu_add(m, ITEM_CHALLENGE, MENU_CHALLENGE_NAME, NULL, NULL);
+		menu_summaries(m, app);
+	}
 
 	if (store_setting_get(app->st, MENU_WHO_SUMMARY_KEY, &who_summary) != 0)
 		who_summary = NULL;

@@ -11,7 +11,11 @@
  * moderation record) are pagers with an opener's keymap and ops (ui_pager_create_ops): the
  * pager scrolls, ops handle the rest and may replace the text (ui_pager_set_text).
  *
- * Must never: draw body text except through ui_draw_text, or index past the wrapped lines.
+ * For guests an area page has no b (ui_keymap_area_guest), and the challenge question is a
+ * plain page with its text and dates only (ui_question_public_create).
+ *
+ * Must never: draw body text except through ui_draw_text, or index past the wrapped lines;
+ * open anything members wrote for a guest.
  */
 #include "ui/ui.h"
 
@@ -129,7 +133,8 @@ static enum ui_result pager_action(struct ui_screen *s, struct ui_app *app, int 
 		ui_app_pop(app); /* destroys p: do not touch it after this */
 		return UI_RES_REDRAW;
 	}
-	if (action == UI_ACT_BOARDS && p->area_id > 0) {
+	/* A guest's table does not bind b; this keeps the boards closed to guests even so. */
+	if (action == UI_ACT_BOARDS && p->area_id > 0 && !app->guest) {
 		ui_app_push(app, ui_boards_create(app, p->area_id, p->area_name));
 		return UI_RES_REDRAW;
 	}
@@ -235,8 +240,43 @@ struct ui_screen *ui_pager_open_area(struct ui_app *app, int64_t area_id, const 
 	struct ui_screen *s = ui_pager_open_page(app, slug && slug[0] ? slug : NULL, area_name);
 	struct pager *p = (struct pager *)s;
 
-	p->base.keymap = &ui_keymap_area;
+	p->base.keymap = app->guest ? &ui_keymap_area_guest : &ui_keymap_area;
 	p->area_id = area_id;
 	p->area_name = xstrdup(area_name ? area_name : "");
+	return s;
+}
+
+/* The wording of the guest's question page that is a UI label, not content. */
+#define QUESTION_PUBLIC_TITLE "The challenge question"
+#define QUESTION_PUBLIC_MEMBERS "Members answer this question after logging in."
+
+struct ui_screen *ui_question_public_create(struct ui_app *app)
+{
+	struct store_question q = { 0 };
+	char *body = NULL;
+	struct ui_screen *s;
+
+	/* Only the question and its dates: intro, challenges and counts are members' work. */
+	int r = store_question_current(app->st, &q);
+	if (r == 0) {
+		char status[64], date[16];
+		ui_format_append(&body, "%s\n\n", q.text ? q.text : "");
+		if (q.opens > 0) {
+			ui_format_date(q.opens, date, sizeof date);
+			ui_format_append(&body, "Opens: %s\n", date);
+		}
+		if (q.closes > 0) {
+			ui_format_date(q.closes, date, sizeof date);
+			ui_format_append(&body, "Closes: %s\n", date);
+		}
+		ui_question_status(&q, status, sizeof status);
+		ui_format_append(&body, "Status: %s\n\n%s", status, QUESTION_PUBLIC_MEMBERS);
+	} else {
+		ui_format_append(&body, "%s", r == BBS_ERR_NOTFOUND ? "There is no question yet."
+			: "The question cannot be shown right now.");
+	}
+	store_question_finish(&q);
+	s = ui_pager_create(QUESTION_PUBLIC_TITLE, body);
+	free(body);
 	return s;
 }

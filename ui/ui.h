@@ -230,6 +230,9 @@ extern const struct ui_keymap ui_keymap_menu;
 extern const struct ui_keymap ui_keymap_pager;
 extern const struct ui_keymap ui_keymap_help;
 extern const struct ui_keymap ui_keymap_area;        /* an area page: the pager plus b */
+/* Guests: the menu without n and /, an area page without b. */
+extern const struct ui_keymap ui_keymap_menu_guest;
+extern const struct ui_keymap ui_keymap_area_guest;
 extern const struct ui_keymap ui_keymap_boards;
 extern const struct ui_keymap ui_keymap_threads;
 extern const struct ui_keymap ui_keymap_discussion;
@@ -316,7 +319,10 @@ struct ui_screen {
 #define UI_STACK_MAX 16
 struct ui_app {
 	struct store *st;
+	/* The member, or NULL for a guest (`bbs --guest`): a guest reaches only the public
+	 * screens (menu, pages, the question's text, help), whose tables bind nothing else. */
 	const struct store_user *user;
+	bool guest;
 	const char *site_name;       /* clean text for the top line */
 	const char *identity;        /* "handle (role)" */
 	bool quit;
@@ -446,7 +452,9 @@ size_t ui_editbuf_lines(struct ui_editbuf *b, const struct text_line **lines);
 void ui_editbuf_cursor(struct ui_editbuf *b, int *row, int *col);
 
 /* ---- screens ---- */
-/* The main menu: focus areas, Who we are, Log off. Reads the areas from the store now. */
+/* The main menu: focus areas, Who we are, Log off. Reads the areas from the store now. For a
+ * guest (app->guest): Welcome, the focus areas, the challenge question's text, Who we are,
+ * Log off, and no draft is offered. */
 struct ui_screen *ui_menu_create(struct ui_app *app);
 /* A page viewer for title and body (copied). */
 struct ui_screen *ui_pager_create(const char *title, const char *body);
@@ -538,6 +546,9 @@ struct store_area;
 /* The challenge screen of the current question (question_id 0) or of a past one
  * (read-only). NULL (message shown) when there is no such question. */
 struct ui_screen *ui_challenge_create(struct ui_app *app, int64_t question_id, bool readonly);
+/* For guests: a page with the current question's text and dates only (no challenges, no
+ * counts) and "Members answer this question after logging in." */
+struct ui_screen *ui_question_public_create(struct ui_app *app);
 /* The detail of challenge id; NULL (message shown) if the member may not see it. */
 struct ui_screen *ui_challenge_detail_create(struct ui_app *app, int64_t id);
 /* If s is the detail screen of challenge id. */

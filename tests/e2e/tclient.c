@@ -1213,6 +1213,14 @@ int tc_auth_password(struct tc *tc, const char *password)
 	return rc;
 }
 
+int tc_auth_none(struct tc *tc)
+{
+	int rc = ssh_userauth_none(tc->s, NULL);
+
+	keep_error(tc);
+	return rc;
+}
+
 int tc_auth_pubkey(struct tc *tc, const char *keyfile)
 {
 	ssh_key key = NULL;
@@ -1312,6 +1320,19 @@ int tc_open_shell(struct tc *tc, bool pty, const char *term, int cols, int rows)
 		return -1;
 	}
 	if (ssh_channel_request_shell(tc->ch) != SSH_OK) {
+		keep_error(tc);
+		return -1;
+	}
+	return 0;
+}
+
+int tc_open_exec(struct tc *tc, const char *command)
+{
+	tc_screen_destroy(tc->sc);
+	tc->sc = tc_screen_create(80, 24);
+	if (tc_open_channel_only(tc) != 0)
+		return -1;
+	if (ssh_channel_request_exec(tc->ch, command) != SSH_OK) {
 		keep_error(tc);
 		return -1;
 	}

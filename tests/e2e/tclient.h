@@ -221,6 +221,8 @@ struct tc *tc_connect(const struct tc_fixture *fx, const char *user, const char 
  * error text libssh gave is kept (tc_error).
  */
 int tc_auth_password(struct tc *tc, const char *password);
+/* The "none" method (no password, no key): how a guest logs in. */
+int tc_auth_none(struct tc *tc);
 int tc_auth_pubkey(struct tc *tc, const char *keyfile);
 /* Answers every prompt with password; the prompts seen are kept (tc_kbdint_prompts). */
 int tc_auth_kbdint(struct tc *tc, const char *password);
@@ -235,6 +237,9 @@ int tc_auth_methods(struct tc *tc);
  * (the pty request carries the values as given, e.g. 0x0). Returns 0 or -1.
  */
 int tc_open_shell(struct tc *tc, bool pty, const char *term, int cols, int rows);
+/* Opens a session channel (no pty) and sends an exec request for command; the output goes to
+ * tc_output and the screen (80x24). Returns 0, or -1 if the channel or the request failed. */
+int tc_open_exec(struct tc *tc, const char *command);
 /* Tries to open a session channel only; returns 0 if the server allowed it. */
 int tc_open_channel_only(struct tc *tc);
 
