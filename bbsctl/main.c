@@ -7,6 +7,13 @@
  *                              [--region TEXT]
  *   bbsctl -d DIR user list | disable NAME | enable NAME
  *   bbsctl -d DIR user password NAME (--password-stdin | --password | --random-password)
+ *                              [--no-change-required]
+ *   bbsctl -d DIR user export NAME [--output FILE]
+ *   bbsctl -d DIR invite create [--expires DAYS] [--role ROLE] [--organisation TEXT]
+ *                              [--sector SECTOR] [--note TEXT] | invite list | invite revoke ID
+ *   bbsctl -d DIR application list [--all] | show HANDLE | approve HANDLE | decline HANDLE
+ *   bbsctl -d DIR registration [open|invite|closed]
+ *   bbsctl -d DIR announce --title TITLE < BODY
  *   bbsctl -d DIR key add NAME FILE | key list NAME | key remove NAME FINGERPRINT
  *   bbsctl -d DIR hostkey
  *   bbsctl -d DIR challenge export --format csv|json [--question ID]
@@ -15,16 +22,21 @@
  *
  * Passwords come from stdin or a terminal prompt, never from argv (argv is visible to every
  * user of the machine in ps). Commands are a table: name, handler, usage line.
+ *
+ * Must never: store or log an invite code (it is printed once; only its hash is kept), print
+ * text from the database without cleaning it for the terminal, or overwrite a file.
  */
 #include "common/common.h"
 #include "keys/keys.h"
 #include "store/store.h"
+#include "text/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -231,11 +243,11 @@ static int cmd_user_add(struct ctx *x, int argc, char **argv)
 			BBS_HANDLE_MAX);
 		return 2;
 	}
-	/* "guest" is the name first-time visitors log in with (no password, public pages only,
-	 * see bbsd/session.c): no member may ever have it. */
-	if (strcmp(u.handle, "guest") == 0) {
-		fprintf(stderr, "bbsctl: the handle \"guest\" is reserved for visitors who are not "
-			"members; choose another\n");
+	/* "guest" and "join" are the names visitors log in with (see bbsd/session.c): no
+	 * member may ever have one of them. */
+	if (store_handle_reserved(u.handle)) {
+		fprintf(stderr, "bbsctl: the handle \"%s\" is reserved for visitors who are not "
+			"members (guest, join); choose another\n", u.handle);
 		return 2;
 	}
 	if (pw == PW_NONE && !keyfile) {
@@ -318,13 +330,25 @@ static int cmd_user_enable(struct ctx *x, int argc, char **argv)
 	return set_status(x, argc, argv, STORE_STATUS_ACTIVE);
 }
 
+/* A sysop's reset: the member must choose a new password at the next login (the sysop has
+ * seen this one), unless --no-change-required sets it for good. */
 static int cmd_user_password(struct ctx *x, int argc, char **argv)
 {
-	if (argc != 2)
+	enum pw_source src = PW_NONE;
+	bool for_good = false;
+	if (argc < 2 || argc > 3)
 		return 2;
-	enum pw_source src = strcmp(argv[1], "--password-stdin") == 0 ? PW_STDIN
-		: strcmp(argv[1], "--password") == 0 ? PW_PROMPT
-		: strcmp(argv[1], "--random-password") == 0 ? PW_RANDOM : PW_NONE;
+	for (int i = 1; i < argc; i++) {
+		enum pw_source s = strcmp(argv[i], "--password-stdin") == 0 ? PW_STDIN
+			: strcmp(argv[i], "--password") == 0 ? PW_PROMPT
+			: strcmp(argv[i], "--random-password") == 0 ? PW_RANDOM : PW_NONE;
+		if (s != PW_NONE && src == PW_NONE)
+			src = s;
+		else if (strcmp(argv[i], "--no-change-required") == 0 && !for_good)
+			for_good = true;
+		else
+			return 2;
+	}
 	if (src == PW_NONE)
 		return 2;
 	struct store_user *u = NULL;
@@ -333,9 +357,16 @@ static int cmd_user_password(struct ctx *x, int argc, char **argv)
 		return 1;
 	int r = get_password_hash(src, hash);
 	if (r == 0)
-		r = store_user_set_password(x->st, u->id, hash);
-	if (r == 0)
+		r = for_good ? store_user_set_password(x->st, u->id, hash)
+			: store_user_reset_password(x->st, u->id, hash);
+	if (r == 0 && for_good)
 		printf("password set for %s\n", u->handle);
+	else if (r == 0)
+		printf("password set for %s; they must choose a new one at their next login\n",
+			u->handle);
+	else if (r != 0)
+		fprintf(stderr, "bbsctl: cannot set the password: %s\n", bbs_strerror(r));
+	keys_wipe(hash, sizeof hash);
 	store_user_free(u);
 	return r == 0 ? 0 : 1;
 }
@@ -782,6 +813,512 @@ static int cmd_restore(struct ctx *x, int argc, char **argv)
 	return 0;
 }
 
+/* ---- membership: invites, applications, registration, announcements ---- */
+
+/* Parses a whole decimal number in [min, max]; false for anything else ("", "1x", "-3"). */
+static bool parse_int(const char *s, long long min, long long max, long long *out)
+{
+	char *end = NULL;
+	if (!s || !*s || (*s < '0' || *s > '9'))
+		return false;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || !end || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* A sector as the forms offer it (store_sectors), matched without regard to case; NULL for
+ * anything else. */
+static const char *sector_canonical(const char *s)
+{
+	for (size_t i = 0; i < STORE_NSECTORS; i++)
+		if (strcasecmp(s, store_sectors[i]) == 0)
+			return store_sectors[i];
+	return NULL;
+}
+
+static void sector_usage(void)
+{
+	fprintf(stderr, "bbsctl: the sector must be one of:");
+	for (size_t i = 0; i < STORE_NSECTORS; i++)
+		fprintf(stderr, "%s \"%s\"", i ? "," : "", store_sectors[i]);
+	fprintf(stderr, "\n");
+}
+
+/*
+ * Text from the store for the sysop's terminal: cleaned again (whatever the database holds,
+ * no escape sequence reaches the terminal), one line, or with TEXT_MULTILINE each further
+ * line indented by indent.
+ */
+static void put_text(FILE *f, const char *s, int flags, const char *indent)
+{
+	char *clean = text_sanitize(s ? s : "", s ? strlen(s) : 0, flags);
+	for (const char *p = clean; *p; p++) {
+		if (*p == '\n')
+			fprintf(f, "\n%s", indent);
+		else
+			fputc(*p, f);
+	}
+	free(clean);
+}
+
+/* The port members connect to, for the join command line: DIR/bbsd.port when bbsd picked
+ * one itself, else bbsd's default. */
+static int portal_port(const struct ctx *x)
+{
+	char path[4200], buf[16] = "";
+	long long port = 0;
+	if (bbs_snprintf(path, sizeof path, "%s/bbsd.port", x->dir) == 0) {
+		FILE *f = fopen(path, "r");
+		if (f) {
+			if (fgets(buf, sizeof buf, f))
+				buf[strcspn(buf, "\r\n")] = '\0';
+			fclose(f);
+		}
+	}
+	return parse_int(buf, 1, 65535, &port) ? (int)port : 2222;
+}
+
+static void format_time(int64_t t, char *out, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (t == 0 || !gmtime_r(&tt, &tm) || strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		bbs_strlcpy(out, "-", size);
+}
+
+#define INVITE_DAYS_DEFAULT 14
+#define INVITE_DAYS_MAX 365
+
+static int cmd_invite_create(struct ctx *x, int argc, char **argv)
+{
+	long long days = INVITE_DAYS_DEFAULT;
+	int role = STORE_ROLE_MEMBER;
+	const char *org = NULL, *sector = NULL, *note = NULL;
+
+	for (int i = 0; i < argc; i += 2) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!val)
+			return 2;
+		if (strcmp(opt, "--expires") == 0) {
+			if (!parse_int(val, 1, INVITE_DAYS_MAX, &days)) {
+				fprintf(stderr, "bbsctl: --expires takes a number of days from 1 to %d\n",
+					INVITE_DAYS_MAX);
+				return 2;
+			}
+		} else if (strcmp(opt, "--role") == 0) {
+			if (store_role_parse(val, &role) != 0) {
+				fprintf(stderr, "bbsctl: role must be member, moderator or sysop\n");
+				return 2;
+			}
+		} else if (strcmp(opt, "--organisation") == 0 || strcmp(opt, "--org") == 0) {
+			org = val;
+		} else if (strcmp(opt, "--sector") == 0) {
+			sector = sector_canonical(val);
+			if (!sector) {
+				sector_usage();
+				return 2;
+			}
+		} else if (strcmp(opt, "--note") == 0) {
+			note = val;
+		} else {
+			return 2;
+		}
+	}
+	if (open_store(x) != 0)
+		return 1;
+
+	char code[KEYS_INVITE_CODE_LEN], hash[KEYS_INVITE_HASH_LEN];
+	int64_t id = 0, expires = bbs_now() + (int64_t)days * 86400;
+	keys_invite_code(code);
+	int r = keys_invite_hash(code, hash);
+	if (r == 0)
+		r = store_invite_create(x->st, 0, hash, expires, role, org, sector, note, &id);
+	if (r != 0) {
+		keys_wipe(code, sizeof code);
+		if (r == BBS_ERR_TOOBIG)
+			fprintf(stderr, "bbsctl: the organisation or note is too long (at most %d bytes)\n",
+				STORE_FIELD_MAX);
+		else
+			fprintf(stderr, "bbsctl: cannot create the invite: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	char when[40];
+	format_time(expires, when, sizeof when);
+	printf("invite %lld created (%s), valid until %s\n", (long long)id, store_role_name(role),
+		when);
+	printf("code: %s\n", code);
+	printf("The code is shown only this once (the portal keeps only its hash): send it to the\n"
+		"newcomer now. They join with:\n");
+	printf("  ssh -p %d join@HOST\n", portal_port(x));
+	printf("(HOST: this portal's host name) and type the code when asked.\n");
+	keys_wipe(code, sizeof code);
+	return 0;
+}
+
+static int cmd_invite_list(struct ctx *x, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0)
+		return 2;
+	if (open_store(x) != 0)
+		return 1;
+	struct store_invite *v = NULL;
+	size_t n = 0;
+	int r = store_invite_list(x->st, &v, &n);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot list the invites: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	printf("%-5s %-8s %-17s %-10s %-12s %s\n", "ID", "STATE", "EXPIRES", "ROLE", "USED BY",
+		"PRESETS / NOTE");
+	for (size_t i = 0; i < n; i++) {
+		char when[40];
+		format_time(v[i].expires, when, sizeof when);
+		when[16] = '\0';  /* "YYYY-MM-DD HH:MM": the column; all times are UTC */
+		printf("%-5lld %-8s %-17s %-10s %-12s ", (long long)v[i].id,
+			store_invite_state_name(v[i].state), when, store_role_name(v[i].role),
+			v[i].used_by[0] ? v[i].used_by : "-");
+		bool any = false;
+		if (v[i].organisation[0]) {
+			printf("organisation: ");
+			put_text(stdout, v[i].organisation, 0, "");
+			any = true;
+		}
+		if (v[i].sector[0]) {
+			printf("%ssector: ", any ? "; " : "");
+			put_text(stdout, v[i].sector, 0, "");
+			any = true;
+		}
+		if (v[i].note[0]) {
+			printf("%snote: ", any ? "; " : "");
+			put_text(stdout, v[i].note, 0, "");
+			any = true;
+		}
+		printf("%s\n", any ? "" : "-");
+	}
+	store_invite_list_free(v, n);
+	return 0;
+}
+
+static int cmd_invite_revoke(struct ctx *x, int argc, char **argv)
+{
+	long long id = 0;
+	if (argc != 1)
+		return 2;
+	if (!parse_int(argv[0], 1, INT64_MAX, &id)) {
+		fprintf(stderr, "bbsctl: an invite is named by its number (see 'invite list')\n");
+		return 2;
+	}
+	if (open_store(x) != 0)
+		return 1;
+	int r = store_invite_revoke(x->st, id);
+	if (r == BBS_ERR_NOTFOUND)
+		fprintf(stderr, "bbsctl: no invite %lld\n", id);
+	else if (r == BBS_ERR_INVALID)
+		fprintf(stderr, "bbsctl: invite %lld was used already; it cannot be revoked\n", id);
+	else if (r != 0)
+		fprintf(stderr, "bbsctl: cannot revoke invite %lld: %s\n", id, bbs_strerror(r));
+	else
+		printf("invite %lld revoked\n", id);
+	return r == 0 ? 0 : 1;
+}
+
+static int cmd_application_list(struct ctx *x, int argc, char **argv)
+{
+	bool all = false;
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "--all") != 0))
+		return 2;
+	all = argc == 1;
+	if (open_store(x) != 0)
+		return 1;
+	struct store_application *v = NULL;
+	size_t n = 0;
+	int r = store_application_list(x->st, !all, &v, &n);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot list the applications: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	if (n == 0) {
+		printf(all ? "no applications\n" : "no applications waiting for a decision\n");
+		return 0;
+	}
+	printf("%-20s %-9s %-10s %s\n", "HANDLE", "STATUS", "APPLIED", "NAME (ORGANISATION)");
+	for (size_t i = 0; i < n; i++) {
+		char day[16];
+		format_day(v[i].created, day, sizeof day);
+		printf("%-20s %-9s %-10s ", v[i].handle, store_status_name(v[i].status), day);
+		put_text(stdout, v[i].display_name, 0, "");
+		if (v[i].organisation[0]) {
+			printf(" (");
+			put_text(stdout, v[i].organisation, 0, "");
+			printf(")");
+		}
+		printf("\n");
+	}
+	store_application_list_free(v, n);
+	return 0;
+}
+
+static int cmd_application_show(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 1)
+		return 2;
+	if (open_store(x) != 0)
+		return 1;
+	struct store_application a = { 0 };
+	int r = store_application_get(x->st, argv[0], &a);
+	if (r == BBS_ERR_NOTFOUND) {
+		char *h = text_escape_log(argv[0], 64);
+		fprintf(stderr, "bbsctl: no application from '%s'\n", h);
+		free(h);
+		return 1;
+	} else if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot read the application: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	char applied[40], decided[40];
+	format_time(a.created, applied, sizeof applied);
+	format_time(a.decided, decided, sizeof decided);
+	const struct { const char *label, *value; } one[] = {
+		{ "handle", a.handle }, { "status", store_status_name(a.status) },
+		{ "name", a.display_name }, { "organisation", a.organisation },
+		{ "sector", a.sector }, { "country", a.country }, { "contact", a.contact },
+		{ "log in with", a.login }, { "applied", applied },
+	};
+	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++) {
+		printf("%-13s ", one[i].label);
+		put_text(stdout, one[i].value, 0, "");
+		printf("\n");
+	}
+	if (a.decided) {
+		printf("%-13s %s by %s\n", "decided", decided,
+			a.decided_by[0] ? a.decided_by : "the console (bbsctl)");
+	}
+	printf("%-13s ", "reason");
+	put_text(stdout, a.reason, TEXT_MULTILINE, "              ");
+	printf("\n");
+	store_application_finish(&a);
+	return 0;
+}
+
+static int decide(struct ctx *x, int argc, char **argv, bool accept)
+{
+	if (argc != 1)
+		return 2;
+	if (open_store(x) != 0)
+		return 1;
+	char *h = text_escape_log(argv[0], 64);
+	int r = store_application_decide(x->st, 0, argv[0], accept);
+	if (r == BBS_ERR_NOTFOUND) {
+		fprintf(stderr, "bbsctl: no application from '%s'\n", h);
+	} else if (r == BBS_ERR_INVALID) {
+		struct store_application a = { 0 };
+		const char *now = store_application_get(x->st, argv[0], &a) == 0
+			? store_status_name(a.status) : "decided";
+		fprintf(stderr, "bbsctl: the application from '%s' was decided already (%s)\n", h,
+			strcmp(now, "active") == 0 ? "accepted" : now);
+		store_application_finish(&a);
+	} else if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot decide the application: %s\n", bbs_strerror(r));
+	} else if (accept) {
+		printf("%s: application accepted; they can log in now\n", h);
+	} else {
+		printf("%s: application declined\n", h);
+	}
+	free(h);
+	return r == 0 ? 0 : 1;
+}
+
+static int cmd_application_approve(struct ctx *x, int argc, char **argv)
+{
+	return decide(x, argc, argv, true);
+}
+
+static int cmd_application_decline(struct ctx *x, int argc, char **argv)
+{
+	return decide(x, argc, argv, false);
+}
+
+static int cmd_registration(struct ctx *x, int argc, char **argv)
+{
+	int mode = 0;
+	if (argc > 1)
+		return 2;
+	if (argc == 1 && store_registration_parse(argv[0], &mode) != 0) {
+		fprintf(stderr, "bbsctl: the registration mode is open, invite or closed\n");
+		return 2;
+	}
+	if (open_store(x) != 0)
+		return 1;
+	int r = argc == 1 ? store_registration_set(x->st, mode)
+		: store_registration_get(x->st, &mode);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: registration mode: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	static const char *const what[] = {
+		"applications and invites", "invites only", "no new members",
+	};
+	printf("registration: %s (%s)\n", store_registration_name(mode),
+		mode >= 0 && mode <= 2 ? what[mode] : "?");
+	return 0;
+}
+
+/* Reads all of stdin, at most max bytes. BBS_ERR_TOOBIG when there is more (nothing is
+ * kept), BBS_ERR_IO on a read error. *out is a heap string. */
+static int read_stdin(size_t max, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap + 1);
+	*out = NULL;
+	*len = 0;
+	for (;;) {
+		if (n == cap) {
+			if (cap > max) {
+				free(buf);
+				return BBS_ERR_TOOBIG;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		size_t got = fread(buf + n, 1, cap - n, stdin);
+		n += got;
+		if (n > max) {
+			free(buf);
+			return BBS_ERR_TOOBIG;
+		}
+		if (got == 0) {
+			if (ferror(stdin)) {
+				free(buf);
+				return BBS_ERR_IO;
+			}
+			break;
+		}
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int cmd_announce(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 2 || strcmp(argv[0], "--title") != 0)
+		return 2;
+	const char *title = argv[1];
+	size_t tlen = strlen(title);
+	if (tlen == 0 || tlen > STORE_TITLE_MAX || !text_utf8_valid(title, tlen)) {
+		fprintf(stderr, "bbsctl: the title must be 1 to %d bytes of UTF-8 text\n",
+			STORE_TITLE_MAX);
+		return 2;
+	}
+	char *body = NULL;
+	size_t len = 0;
+	int r = read_stdin(STORE_ANNOUNCEMENT_MAX, &body, &len);
+	if (r == BBS_ERR_TOOBIG) {
+		fprintf(stderr, "bbsctl: the announcement is longer than %d bytes; nothing was "
+			"posted\n", STORE_ANNOUNCEMENT_MAX);
+		return 1;
+	} else if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot read the announcement from standard input\n");
+		return 1;
+	}
+	if (!text_utf8_valid(body, len) || memchr(body, '\0', len)) {
+		fprintf(stderr, "bbsctl: the announcement is not valid UTF-8 text; nothing was "
+			"posted\n");
+		free(body);
+		return 1;
+	}
+	int64_t id = 0;
+	if (open_store(x) != 0) {
+		free(body);
+		return 1;
+	}
+	r = store_announcement_create(x->st, 0, title, body, &id);
+	free(body);
+	if (r == BBS_ERR_INVALID)
+		fprintf(stderr, "bbsctl: the announcement needs a title and a body (on standard "
+			"input)\n");
+	else if (r == BBS_ERR_TOOBIG)
+		fprintf(stderr, "bbsctl: the announcement is too long; nothing was posted\n");
+	else if (r != 0)
+		fprintf(stderr, "bbsctl: cannot post the announcement: %s\n", bbs_strerror(r));
+	else
+		printf("announcement %lld posted; members see it once at their next login\n",
+			(long long)id);
+	return r == 0 ? 0 : 1;
+}
+
+/* Writes len bytes to fd, all of them. */
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return BBS_ERR_IO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A member's data (data rights): JSON on stdout, or into a new file (0600, never one that
+ * exists: it may be someone else's). */
+static int cmd_user_export(struct ctx *x, int argc, char **argv)
+{
+	const char *file = NULL;
+	if (argc == 3 && strcmp(argv[1], "--output") == 0 && argv[2][0])
+		file = argv[2];
+	else if (argc != 1)
+		return 2;
+	struct store_user *u = NULL;
+	if (open_store(x) != 0 || get_user(x, argv[0], &u) != 0)
+		return 1;
+	char *json = NULL;
+	int r = store_user_export(x->st, u->id, &json);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot export %s: %s\n", u->handle, bbs_strerror(r));
+		store_user_free(u);
+		return 1;
+	}
+	size_t len = strlen(json);
+	int fd = 1;
+	if (file) {
+		fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fprintf(stderr, "bbsctl: %s: %s%s\n", file, strerror(errno),
+				errno == EEXIST ? " (an export never overwrites a file)" : "");
+			free(json);
+			store_user_free(u);
+			return 1;
+		}
+	}
+	r = write_all(fd, json, len);
+	if (r == 0 && (len == 0 || json[len - 1] != '\n'))
+		r = write_all(fd, "\n", 1);
+	if (file) {
+		if (r == 0 && fsync(fd) != 0)
+			r = BBS_ERR_IO;
+		if (close(fd) != 0)
+			r = BBS_ERR_IO;
+	}
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot write the export: %s\n", strerror(errno));
+		if (file)
+			(void)unlink(file);
+	} else if (file) {
+		fprintf(stderr, "exported %s to %s (%zu bytes)\n", u->handle, file, len);
+	}
+	free(json);
+	store_user_free(u);
+	return r == 0 ? 0 : 1;
+}
+
 static const struct command {
 	const char *group, *name;
 	int (*run)(struct ctx *, int, char **);
@@ -795,13 +1332,26 @@ static const struct command {
 	{ "user", "disable", cmd_user_disable, "user disable NAME" },
 	{ "user", "enable", cmd_user_enable, "user enable NAME" },
 	{ "user", "password", cmd_user_password,
-		"user password NAME --password-stdin|--password|--random-password" },
+		"user password NAME --password-stdin|--password|--random-password "
+		"[--no-change-required]" },
+	{ "user", "export", cmd_user_export, "user export NAME [--output FILE]" },
 	{ "key", "add", cmd_key_add, "key add NAME FILE" },
 	{ "key", "list", cmd_key_list, "key list NAME" },
 	{ "key", "remove", cmd_key_remove, "key remove NAME FINGERPRINT" },
 	{ "hostkey", NULL, cmd_hostkey, "hostkey" },
 	{ "challenge", "export", cmd_challenge_export,
 		"challenge export --format csv|json [--question ID]" },
+	{ "invite", "create", cmd_invite_create, "invite create [--expires DAYS] "
+		"[--role member|moderator|sysop] [--organisation TEXT] [--sector SECTOR] "
+		"[--note TEXT]" },
+	{ "invite", "list", cmd_invite_list, "invite list" },
+	{ "invite", "revoke", cmd_invite_revoke, "invite revoke ID" },
+	{ "application", "list", cmd_application_list, "application list [--all]" },
+	{ "application", "show", cmd_application_show, "application show HANDLE" },
+	{ "application", "approve", cmd_application_approve, "application approve HANDLE" },
+	{ "application", "decline", cmd_application_decline, "application decline HANDLE" },
+	{ "registration", NULL, cmd_registration, "registration [open|invite|closed]" },
+	{ "announce", NULL, cmd_announce, "announce --title TITLE < BODY" },
 	{ "backup", NULL, cmd_backup, "backup FILE" },
 	{ "restore", NULL, cmd_restore, "restore FILE" },
 };

@@ -22,9 +22,17 @@
 #include "common/common.h"
 
 #define BBSD_MAX_LISTEN 8
-/* The user name of first-time visitors: logs in with the "none" method, gets the public pages
- * (`bbs --guest`), is never looked up in the store (bbsctl refuses it as a member handle). */
+/* The SSH user names of visitors, who are never members (store_handle_reserved; bbsctl and
+ * the store refuse them as handles) and are never looked up in the store. They log in by
+ * public key with any key whose signature verifies (the key is passed on to the UI) or by
+ * keyboard-interactive with no prompts; "none" and password are denied.
+ * "guest": a first-time visitor, the public pages (`bbs --guest`);
+ * "join": a newcomer with an invite code (`bbs --join`). */
 #define BBSD_GUEST "guest"
+#define BBSD_JOIN "join"
+/* The UI's exit status for abuse (BBS_UI_EXIT_ABUSE in ui/ui.h: too many wrong invite codes):
+ * the session then exits with SESSION_EXIT_AUTH_FAILED, so the per-source penalty applies. */
+#define BBSD_UI_EXIT_ABUSE 4
 
 /*
  * Pre-authentication limits (limits.c), the OpenSSH model: MaxStartups-style random early
@@ -123,7 +131,8 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
  * Ended by SIGALRM: the login grace time ran out. */
 enum session_exit {
 	SESSION_EXIT_OK = 0,          /* the member logged off or the link closed after login */
-	SESSION_EXIT_AUTH_FAILED = 3, /* never authenticated */
+	SESSION_EXIT_AUTH_FAILED = 3, /* never authenticated, or a visitor the UI ended for abuse
+	                               * (BBSD_UI_EXIT_ABUSE: guessing invite codes) */
 	SESSION_EXIT_ERROR = 4,       /* key exchange or protocol error */
 	SESSION_EXIT_NOAUTH = 5,      /* left without trying to authenticate */
 };
@@ -148,11 +157,16 @@ struct conn {
 
 	/* authentication */
 	char kbdint_user[BBS_HANDLE_MAX + 1]; /* user of a keyboard-interactive exchange */
-	char handle[BBS_HANDLE_MAX + 1];      /* the authenticated member, "" before (and for a guest) */
+	char handle[BBS_HANDLE_MAX + 1];      /* the authenticated member, "" before (and for a visitor) */
 	int auth_failures;
 	bool authenticated;
-	bool guest;                           /* logged in as "guest" (none method): public pages
-	                                       * only, never a member, never a command */
+	bool guest;                           /* logged in as "guest": public pages only, never
+	                                       * a member, never a command */
+	bool join;                            /* logged in as "join": the join screen only */
+	char *login_key;                      /* a visitor's key "TYPE BASE64" (heap), or NULL */
+	const char *refusal;                  /* a member whose application is pending or was
+	                                       * declined: the one line they get instead of the
+	                                       * UI or a command (static), or NULL */
 	int notify;                           /* pipe to the listener, -1 once told */
 	int refusals;                         /* requests refused (and logged) so far */
 
@@ -187,7 +201,8 @@ void relay_channel_callbacks(struct conn *c);
 int relay_start(struct conn *c);
 /* One step of the relay main loop; returns false when the session is over. */
 bool relay_step(struct conn *c);
-/* Ends the UI (if any), sends the exit status, closes the channel. Returns the status. */
+/* Ends the UI (if any), sends the exit status, closes the channel. Returns the status (the
+ * UI's or the command's exit status). */
 int relay_finish(struct conn *c);
 
 #endif

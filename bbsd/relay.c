@@ -4,8 +4,10 @@
  * After authentication the member gets exactly one session channel. A pty request gives
  * TERM and the window size (never taken from the client's environment); the shell request
  * starts the UI on a new pty: openpty -> fork -> login_tty -> close every other fd -> execve.
- * The UI process holds neither the host keys nor the session keys. A guest (session.c) gets
- * `bbs --guest`, never --user, and an exec request from a guest is refused here.
+ * The UI process holds neither the host keys nor the session keys. Visitors (session.c) get
+ * `bbs --guest` or `bbs --join`, with `--key "TYPE BASE64"` when they logged in with a key,
+ * never --user; an exec request from a visitor is refused here. A member whose application
+ * is pending or was declined gets one line (c->refusal) and exit status 1, nothing else.
  *
  * Bytes from the client go into the pty master; what does not fit waits in a bounded queue
  * (c->queue). libssh offers the unconsumed rest of a packet again only when the next packet
@@ -340,8 +342,10 @@ static int start_ui(struct conn *c)
 			_exit(127);
 		child_reset(parent);
 		char *argv[] = { "bbs", "-d", (char *)c->cfg->dir, "--user", c->handle, NULL };
-		char *guest_argv[] = { "bbs", "-d", (char *)c->cfg->dir, "--guest", NULL };
-		exec_clean(c, c->cfg->ui_path, c->guest ? guest_argv : argv);
+		char *visitor_argv[] = { "bbs", "-d", (char *)c->cfg->dir,
+			c->join ? "--join" : "--guest", c->login_key ? "--key" : NULL, c->login_key,
+			NULL };
+		exec_clean(c, c->cfg->ui_path, c->guest || c->join ? visitor_argv : argv);
 	}
 	close(slave);
 	c->ui_pid = pid;
@@ -354,8 +358,8 @@ static int start_ui(struct conn *c)
 static int start_command(struct conn *c)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	if (c->guest)
-		return BBS_ERR_DENIED; /* relay_start refuses it first; never run one for a guest */
+	if (c->guest || c->join || c->refusal || !c->handle[0])
+		return BBS_ERR_DENIED; /* relay_start refuses these first; never run one for them */
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
 		log_error("pipe: %m");
 		for (int i = 0; i < 2; i++) {
@@ -398,10 +402,24 @@ static int start_command(struct conn *c)
 int relay_start(struct conn *c)
 {
 	int r;
-	if (c->command && c->guest) {
-		/* The command interface is for members: a guest has no handle to run it as. */
+	if (c->refusal) {
+		/* An application not accepted: the one line (stderr for a command), status 1. */
+		char line[256];
+		int len = snprintf(line, sizeof line, "%s\r\n", c->refusal);
+		if (len < 0 || (size_t)len >= sizeof line ||
+		    (c->command ? ssh_channel_write_stderr(c->channel, line, (uint32_t)len)
+			: ssh_channel_write(c->channel, line, (uint32_t)len)) == SSH_ERROR)
+			c->closing = true;
+		c->ui_done = true;
+		c->ui_status = 1;
+		return 0;
+	} else if (c->command && (c->guest || c->join)) {
+		/* The command interface is for members: a visitor has no handle to run it as. */
 		static const char no_guest[] = "guests cannot run commands\r\n";
-		if (ssh_channel_write_stderr(c->channel, no_guest, sizeof no_guest - 1) == SSH_ERROR)
+		static const char no_join[] = "commands are for members: join with an invite code "
+			"in an interactive session (ssh -t)\r\n";
+		const char *msg = c->join ? no_join : no_guest;
+		if (ssh_channel_write_stderr(c->channel, msg, (uint32_t)strlen(msg)) == SSH_ERROR)
 			c->closing = true;
 		c->ui_done = true;
 		c->ui_status = 1;

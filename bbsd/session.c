@@ -2,22 +2,33 @@
  * session.c: one SSH connection, in its own process.
  *
  * Key exchange with the portal's host keys, then authentication against the store by
- * password, keyboard-interactive or public key, then the relay (relay.c). The one exception
- * is the user "guest": a first-time visitor who logs in with the "none" method (no password,
- * no key) while the setting guest_access is not "off", and gets the public pages only
- * (relay.c starts `bbs --guest` and refuses commands). The login grace
- * time is an alarm(): key exchange and authentication can otherwise wait forever (libssh's
- * timeout defaults to infinite and returns SSH_AGAIN, not an error).
+ * password, keyboard-interactive or public key, then the relay (relay.c).
+ *
+ * Visitors are the exception: the users "guest" (a first-time visitor, the public pages) and
+ * "join" (a newcomer with an invite code) are never members and never looked up in the store.
+ * They get in by public key with any key of a supported type whose signature verifies (the
+ * key is remembered and handed to the UI, so that an application or a join can bind it) or
+ * by keyboard-interactive with no prompts at all; "none" is denied for them, so that clients
+ * go on to offer their keys, and password is denied (it fails like an unknown user's). The
+ * setting guest_access "off" closes every way in for "guest". relay.c starts `bbs --guest` or
+ * `bbs --join` and refuses their commands.
+ *
+ * A member whose application is pending or was declined proves their credential like anyone
+ * else, but gets one line saying so (relay.c) and exit status 1: no UI, no command.
+ *
+ * The login grace time is an alarm(): key exchange and authentication can otherwise wait
+ * forever (libssh's timeout defaults to infinite and returns SSH_AGAIN, not an error).
  *
  * The cryptography policy (modern algorithms only, LegacyClients for old ones) is set on the
  * bind object here. Requests the portal does not serve (port forwarding, X11, agent
  * forwarding, subsystems, environment variables, more channels) are refused and logged, at
  * most REFUSALS_LOGGED times per connection.
  *
- * Must never: accept a public-key probe for a key that is not authorized for that user
- * (libssh's example accepts every probe), tell unknown, disabled and wrong-password logins
- * apart, log a password, or offer an algorithm outside the policy; look "guest" up in the
- * store, let "guest" in by any method but "none", or let anyone else in by "none".
+ * Must never: accept a public-key probe for a member for a key that is not authorized for
+ * that member (libssh's example accepts every probe), tell unknown, disabled and
+ * wrong-password logins apart, log a password, or offer an algorithm outside the policy;
+ * look a visitor's name up in the store, let a visitor in by password or "none", or let
+ * anyone else in by "none"; count a "none" attempt or a key probe as a failure.
  */
 #include "bbsd/bbsd.h"
 #include "keys/keys.h"
@@ -35,6 +46,21 @@
 #include <string.h>
 #include <unistd.h>
 
+/* What a member whose application is not accepted gets instead of the portal. */
+#define LINE_PENDING "Your application for membership is waiting for a sysop's decision."
+#define LINE_DECLINED "Your application for membership was declined."
+
+enum visitor { NOT_VISITOR = 0, VISITOR_GUEST, VISITOR_JOIN };
+
+static enum visitor visitor_of(const char *user)
+{
+	if (user && strcmp(user, BBSD_GUEST) == 0)
+		return VISITOR_GUEST;
+	if (user && strcmp(user, BBSD_JOIN) == 0)
+		return VISITOR_JOIN;
+	return NOT_VISITOR;
+}
+
 static void log_user(const char *verb, const struct conn *c, const char *user, const char *method,
 	const char *detail)
 {
@@ -44,40 +70,67 @@ static void log_user(const char *verb, const struct conn *c, const char *user, c
 	free(u);
 }
 
-/* Looks up an active member. Returns NULL (and logs nothing) for unknown or disabled users,
- * so that callers treat them alike. */
-static struct store_user *active_user(struct conn *c, const char *user)
+/* Looks up a member who may prove a credential: active, or with an application that is
+ * pending or was declined (they are told so after logging in). Returns NULL (and logs
+ * nothing) for unknown or disabled users and for reserved names, so that callers treat them
+ * alike. */
+static struct store_user *login_user(struct conn *c, const char *user)
 {
 	struct store_user *u = NULL;
-	/* "guest" is never a member, whatever the store holds: a guest gets in only by
-	 * on_auth_none, and password, key and keyboard-interactive fail for it like for an
-	 * unknown user (same work, same answer). */
-	if (!user || !bbs_handle_valid(user) || strcmp(user, BBSD_GUEST) == 0 ||
-	    store_user_get(c->st, user, &u) != 0)
+	/* Visitors are never members, whatever the store holds: password, key and
+	 * keyboard-interactive for them never reach a member's row. */
+	if (!user || !bbs_handle_valid(user) || visitor_of(user) != NOT_VISITOR ||
+	    store_handle_reserved(user) || store_user_get(c->st, user, &u) != 0)
 		return NULL;
-	if (u->status != STORE_STATUS_ACTIVE) {
+	if (u->status != STORE_STATUS_ACTIVE && u->status != STORE_STATUS_PENDING &&
+	    u->status != STORE_STATUS_DECLINED) {
 		store_user_free(u);
 		return NULL;
 	}
 	return u;
 }
 
-static void auth_succeeded(struct conn *c, const struct store_user *u)
+/* The connection is authenticated: no more grace alarm, and the listener no longer counts
+ * it as unauthenticated. */
+static void mark_authenticated(struct conn *c)
 {
-	bbs_strlcpy(c->handle, u->handle, sizeof c->handle);
 	c->authenticated = true;
 	alarm(0);
-	/* Tell the listener: this connection no longer counts as unauthenticated. */
 	if (c->notify >= 0) {
 		(void)!write(c->notify, "a", 1);
 		close(c->notify);
 		c->notify = -1;
 	}
-	if (store_user_touch_login(c->st, u->id) != 0)
-		log_warn("could not record the login time");
 }
 
-static void auth_failed(struct conn *c);
+/* A member proved their credential (fp: the key's fingerprint, or NULL). */
+static void auth_succeeded(struct conn *c, const struct store_user *u, const char *method,
+	const char *fp)
+{
+	char detail[256];
+	const char *note = u->status == STORE_STATUS_PENDING ? "(application pending)"
+		: u->status == STORE_STATUS_DECLINED ? "(application declined)" : NULL;
+	bbs_strlcpy(c->handle, u->handle, sizeof c->handle);
+	mark_authenticated(c);
+	if (u->status == STORE_STATUS_ACTIVE) {
+		if (store_user_touch_login(c->st, u->id) != 0)
+			log_warn("could not record the login time");
+	} else {
+		/* Not a login to the portal: the one line, then the connection ends. */
+		c->refusal = u->status == STORE_STATUS_PENDING ? LINE_PENDING : LINE_DECLINED;
+	}
+	(void)bbs_snprintf(detail, sizeof detail, "%s%s%s", fp ? fp : "", fp && note ? " " : "",
+		note ? note : "");
+	log_user("accepted", c, u->handle, method, detail[0] ? detail : NULL);
+}
+
+static void auth_failed(struct conn *c)
+{
+	if (++c->auth_failures >= c->cfg->max_auth_tries) {
+		log_info("too many authentication failures from %s", c->peer);
+		ssh_disconnect(c->session);
+	}
+}
 
 /* Guest access is on unless the setting guest_access is "off" (sysops can close it). A store
  * that cannot be read keeps it closed. */
@@ -90,52 +143,55 @@ static bool guest_access_on(struct conn *c)
 	return on;
 }
 
+/* Whether visitor v may come in now ("join" always; "guest" while guest access is on). With
+ * count, a refusal is logged and counted as a failed attempt (a key probe is not). */
+static bool visitor_allowed(struct conn *c, enum visitor v, const char *method, bool count)
+{
+	if (v != VISITOR_GUEST || guest_access_on(c))
+		return true;
+	if (count) {
+		log_info("guest login refused from %s method %s (guest access is off)", c->peer,
+			method);
+		auth_failed(c);
+	}
+	return false;
+}
+
+/* A visitor is in. key: the key they signed with, "TYPE BASE64" (heap, taken), or NULL. */
+static void visitor_in(struct conn *c, enum visitor v, const char *method, const char *fp,
+	char *key)
+{
+	c->guest = v == VISITOR_GUEST;
+	c->join = v == VISITOR_JOIN;
+	c->handle[0] = '\0';
+	free(c->login_key);
+	c->login_key = key;
+	mark_authenticated(c);
+	log_info("%s login from %s method %s%s%s", v == VISITOR_GUEST ? BBSD_GUEST : BBSD_JOIN,
+		c->peer, method, fp ? " " : "", fp ? fp : "");
+}
+
 /*
- * The "none" method. Only the user "guest" gets in this way (the public pages, nothing more);
- * for everyone else it is what clients send first to learn the methods, so it is neither
- * logged nor counted as a failure.
+ * The "none" method: denied for everyone. For visitors too, so that clients go on to offer
+ * their keys (a key can be bound to an application or an invite) or keyboard-interactive.
+ * It is what clients send first to learn the methods: neither logged nor counted.
  */
 static int on_auth_none(ssh_session s, const char *user, void *ud)
 {
-	struct conn *c = ud;
 	(void)s;
-	if (!user || strcmp(user, BBSD_GUEST) != 0 || c->authenticated)
-		return SSH_AUTH_DENIED;
-	if (!guest_access_on(c)) {
-		log_info("guest login refused from %s (guest access is off)", c->peer);
-		auth_failed(c);
-		return SSH_AUTH_DENIED;
-	}
-	c->guest = true;
-	c->handle[0] = '\0';
-	c->authenticated = true;
-	alarm(0);
-	if (c->notify >= 0) {
-		(void)!write(c->notify, "a", 1);
-		close(c->notify);
-		c->notify = -1;
-	}
-	log_info("guest login from %s", c->peer);
-	return SSH_AUTH_SUCCESS;
-}
-
-static void auth_failed(struct conn *c)
-{
-	if (++c->auth_failures >= c->cfg->max_auth_tries) {
-		log_info("too many authentication failures from %s", c->peer);
-		ssh_disconnect(c->session);
-	}
+	(void)user;
+	(void)ud;
+	return SSH_AUTH_DENIED;
 }
 
 /* The same work for every outcome: an unknown or disabled user still costs one Argon2id
  * verification (against a dummy hash), so timing does not tell them apart. */
 static bool check_password(struct conn *c, const char *user, const char *pw, const char *method)
 {
-	struct store_user *u = active_user(c, user);
+	struct store_user *u = c->authenticated ? NULL : login_user(c, user);
 	bool ok = keys_password_verify(u ? u->pwhash : NULL, pw, strlen(pw));
 	if (ok && u) {
-		auth_succeeded(c, u);
-		log_user("accepted", c, user, method, NULL);
+		auth_succeeded(c, u, method, NULL);
 	} else {
 		log_user("failed", c, user, method, NULL);
 		auth_failed(c);
@@ -174,11 +230,76 @@ static int64_t authorized_key(struct conn *c, int64_t user_id, ssh_key pubkey, c
 	return found;
 }
 
+/*
+ * A visitor's key as "TYPE BASE64" (heap), checked the way keys are checked everywhere
+ * (keys_parse_authorized: the supported types, RSA of 2048 bits at least, no certificates),
+ * so that the UI can bind it as it is. NULL for a key the portal would not accept. *fp gets
+ * its fingerprint (heap) when fp is not NULL.
+ */
+static char *visitor_key(ssh_key pubkey, char **fp)
+{
+	char *b64 = NULL, *line = NULL, *out = NULL;
+	struct keys_pub k = { 0 };
+	const char *type = ssh_key_type_to_char(ssh_key_type(pubkey));
+	if (fp)
+		*fp = NULL;
+	if (!type || ssh_pki_export_pubkey_base64(pubkey, &b64) != SSH_OK || !b64)
+		goto out;
+	line = xasprintf("%s %s", type, b64);
+	if (keys_parse_authorized(line, &k, NULL) != 0)
+		goto out;
+	out = xasprintf("%s %s", k.type, k.blob);
+	if (fp)
+		*fp = xstrdup(k.fingerprint);
+out:
+	keys_pub_finish(&k);
+	free(line);
+	ssh_string_free_char(b64);
+	return out;
+}
+
+static int on_auth_pubkey_visitor(struct conn *c, enum visitor v, const char *user,
+	ssh_key pubkey, char state)
+{
+	char *fp = NULL;
+	char *key = NULL;
+	int rc = SSH_AUTH_DENIED;
+	if (state == SSH_PUBLICKEY_STATE_NONE) {
+		/* The probe: any key the portal accepts at all. Not counted as a failure. */
+		key = visitor_allowed(c, v, "publickey", false) ? visitor_key(pubkey, NULL) : NULL;
+		rc = key ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
+	} else if (state == SSH_PUBLICKEY_STATE_VALID) {
+		if (visitor_allowed(c, v, "publickey", true)) {
+			key = visitor_key(pubkey, &fp);
+			if (key) {
+				visitor_in(c, v, "publickey", fp, key);
+				key = NULL;
+				rc = SSH_AUTH_SUCCESS;
+			} else {
+				log_user("failed", c, user, "publickey", "(key type not accepted)");
+				auth_failed(c);
+			}
+		}
+	} else {
+		log_user("failed", c, user, "publickey", NULL);
+		auth_failed(c);
+	}
+	free(key);
+	free(fp);
+	return rc;
+}
+
 static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,
 	char state, void *ud)
 {
 	struct conn *c = ud;
-	struct store_user *u = active_user(c, user);
+	enum visitor v = visitor_of(user);
+	if (c->authenticated)
+		return SSH_AUTH_DENIED;
+	if (v != NOT_VISITOR)
+		return on_auth_pubkey_visitor(c, v, user, pubkey, state);
+
+	struct store_user *u = login_user(c, user);
 	char *fp = NULL;
 	int64_t key_id = u ? authorized_key(c, u->id, pubkey, &fp) : 0;
 	int rc = SSH_AUTH_DENIED;
@@ -188,10 +309,9 @@ static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct
 		 * failure (clients offer every key they hold). */
 		rc = key_id ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
 	} else if (state == SSH_PUBLICKEY_STATE_VALID && key_id) {
-		auth_succeeded(c, u);
-		if (store_key_touch(c->st, key_id) != 0)
+		if (u->status == STORE_STATUS_ACTIVE && store_key_touch(c->st, key_id) != 0)
 			log_warn("could not record the key's use");
-		log_user("accepted", c, user, "publickey", fp);
+		auth_succeeded(c, u, "publickey", fp);
 		rc = SSH_AUTH_SUCCESS;
 	} else {
 		log_user("failed", c, user, "publickey", NULL);
@@ -258,6 +378,19 @@ static int on_message(ssh_session s, ssh_message msg, void *ud)
 
 	if (!ssh_message_auth_kbdint_is_response(msg)) {
 		const char *user = ssh_message_auth_user(msg);
+		enum visitor v = visitor_of(user);
+		if (v != NOT_VISITOR && !c->authenticated) {
+			/* A visitor: in at once, with no prompt at all (no password to ask for). */
+			if (visitor_allowed(c, v, "keyboard-interactive", true)) {
+				visitor_in(c, v, "keyboard-interactive", NULL, NULL);
+				ssh_message_auth_reply_success(msg, 0);
+			} else {
+				ssh_message_auth_set_methods(msg, SSH_AUTH_METHOD_PASSWORD |
+					SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_INTERACTIVE);
+				ssh_message_reply_default(msg);
+			}
+			return 0;
+		}
 		bbs_strlcpy(c->kbdint_user, user ? user : "", sizeof c->kbdint_user);
 		const char *prompts[] = { "Password: " };
 		char echo[] = { 0 };
@@ -473,8 +606,15 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 		goto out;
 	while (relay_step(&c))
 		;
-	relay_finish(&c);
-	status = SESSION_EXIT_OK;
+	/* A visitor the UI ended for abuse (too many wrong invite codes) counts as a failed
+	 * login, so that the listener's per-source penalty applies. */
+	if (relay_finish(&c) == BBSD_UI_EXIT_ABUSE && (c.guest || c.join)) {
+		log_info("%s from %s ended after too many wrong invite codes",
+			c.join ? BBSD_JOIN : BBSD_GUEST, peer);
+		status = SESSION_EXIT_AUTH_FAILED;
+	} else {
+		status = SESSION_EXIT_OK;
+	}
 out:
 	if (c.channel)
 		ssh_channel_free(c.channel);
@@ -486,5 +626,6 @@ out:
 	}
 	ssh_bind_free(b);
 	store_close(c.st);
+	free(c.login_key);
 	_exit(status);
 }

@@ -61,16 +61,16 @@ static bool token_valid(const char *s)
 }
 
 /*
- * Reads the body from stdin: all of it or nothing. Over STORE_POST_MAX bytes or not UTF-8:
- * refused with a message. Returns a heap string or NULL.
+ * Reads the body from stdin: all of it or nothing. Over max bytes or not UTF-8: refused with a
+ * message ("nothing was <done>"). Returns a heap string or NULL.
  */
-static char *read_body(struct ctx *x)
+static char *read_body_max(struct ctx *x, size_t max, const char *done)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = xmalloc(cap + 1);
 	for (;;) {
 		if (len == cap) {
-			if (cap > STORE_POST_MAX)
+			if (cap > max)
 				break;
 			cap *= 2;
 			buf = xrealloc(buf, cap + 1);
@@ -80,19 +80,24 @@ static char *read_body(struct ctx *x)
 		if (r == 0)
 			break;
 	}
-	if (len > STORE_POST_MAX) {
-		fprintf(x->err, "bbs: the text is too large: the limit is %d bytes; nothing was posted\n",
-			STORE_POST_MAX);
+	if (len > max) {
+		fprintf(x->err, "bbs: the text is too large: the limit is %zu bytes; nothing was %s\n",
+			max, done);
 		free(buf);
 		return NULL;
 	}
 	buf[len] = '\0';
 	if (!text_utf8_valid(buf, len) || memchr(buf, '\0', len)) {
-		fprintf(x->err, "bbs: the text is not valid UTF-8; nothing was posted\n");
+		fprintf(x->err, "bbs: the text is not valid UTF-8; nothing was %s\n", done);
 		free(buf);
 		return NULL;
 	}
 	return buf;
+}
+
+static char *read_body(struct ctx *x)
+{
+	return read_body_max(x, STORE_POST_MAX, "posted");
 }
 
 static void print_indented(FILE *out, const char *body)
@@ -447,6 +452,241 @@ static int c_search(struct ctx *x, int argc, char **argv)
 	return 0;
 }
 
+/* ---- private messages ---- */
+
+/* Prints "Name (handle)" or "handle". */
+static void print_party(FILE *out, const char *name, const char *handle)
+{
+	if (name && name[0] && strcmp(name, handle) != 0)
+		fprintf(out, "%s (%s)", name, handle);
+	else
+		fprintf(out, "%s", handle);
+}
+
+/* messages [--sent]: one line per message, newest first: id, date, from (or to), subject, and
+ * "*" in front of the id for an unread one. */
+static int c_messages(struct ctx *x, int argc, char **argv)
+{
+	bool sent = false;
+	if (argc == 2 && strcmp(argv[1], "--sent") == 0)
+		sent = true;
+	else if (argc != 1)
+		return 2;
+	int64_t unread = 0;
+	int r = store_message_unread(x->st, x->u->id, &unread);
+	if (r != 0)
+		return fail(x, r, "messages");
+	int shown = 0;
+	for (int64_t off = 0;; off += 200) {
+		struct store_message *v = NULL;
+		size_t n = 0;
+		r = store_message_list(x->st, x->u->id, sent ? STORE_SENT : STORE_INBOX, off, 200, &v,
+			&n);
+		if (r != 0)
+			return fail(x, r, "messages");
+		for (size_t i = 0; i < n; i++) {
+			char when[20];
+			fmt_time(v[i].created, when);
+			fprintf(x->out, "%s%lld  %s  %s", !sent && v[i].read_at == 0 ? "*" : " ",
+				(long long)v[i].id, when, sent ? "to " : "");
+			if (sent)
+				print_party(x->out, v[i].recipient_name, v[i].recipient_handle);
+			else
+				print_party(x->out, v[i].sender_name, v[i].sender_handle);
+			fprintf(x->out, "  %s\n", v[i].subject);
+			shown++;
+		}
+		store_message_list_free(v, n);
+		if (n < 200 || shown >= 2000)
+			break;
+	}
+	if (shown == 0)
+		fprintf(x->out, sent ? "no messages sent\n" : "no messages\n");
+	else if (!sent)
+		fprintf(x->out, "%lld unread\n", (long long)unread);
+	return 0;
+}
+
+static int msg_read(struct ctx *x, int argc, char **argv)
+{
+	int64_t id;
+	if (argc != 3 || !parse_id(argv[2], &id))
+		return 2;
+	struct store_message m = { 0 };
+	/* The store shows a message only to its sender and recipient: anyone else gets the same
+	 * answer as for a message that does not exist. */
+	int r = store_message_get(x->st, x->u->id, id, &m);
+	if (r == BBS_ERR_NOTFOUND) {
+		store_message_finish(&m);
+		fprintf(x->err, "bbs: no message %lld\n", (long long)id);
+		return 1;
+	} else if (r != 0) {
+		store_message_finish(&m);
+		return fail(x, r, "message read");
+	}
+	char when[20];
+	fmt_time(m.created, when);
+	fprintf(x->out, "Message %lld\nFrom: ", (long long)m.id);
+	print_party(x->out, m.sender_name, m.sender_handle);
+	fprintf(x->out, "\nTo: ");
+	print_party(x->out, m.recipient_name, m.recipient_handle);
+	fprintf(x->out, "\nDate: %s UTC\nSubject: %s\n", when, m.subject);
+	if (m.reply_to > 0)
+		fprintf(x->out, "In reply to: %lld\n", (long long)m.reply_to);
+	fputc('\n', x->out);
+	print_indented(x->out, m.body);
+	store_message_finish(&m);
+	return 0;
+}
+
+static int msg_send(struct ctx *x, int argc, char **argv)
+{
+	const char *subject = NULL, *token = NULL;
+	int64_t reply_to = 0;
+	if (argc < 3)
+		return 2;
+	const char *handle = argv[2];
+	for (int i = 3; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return 2;
+		if (strcmp(argv[i], "--subject") == 0)
+			subject = argv[i + 1];
+		else if (strcmp(argv[i], "--reply-to") == 0) {
+			if (!parse_id(argv[i + 1], &reply_to))
+				return 2;
+		} else if (strcmp(argv[i], "--id") == 0 && token_valid(argv[i + 1]))
+			token = argv[i + 1];
+		else
+			return 2;
+	}
+	if (!subject)
+		return 2;
+	struct store_user *to = NULL;
+	bool known = bbs_handle_valid(handle) && store_user_get(x->st, handle, &to) == 0 &&
+		to->status == STORE_STATUS_ACTIVE;
+	store_user_free(to);
+	if (!known) {
+		/* handle may hold anything the member typed: never echo it. */
+		fprintf(x->err, "bbs: no member with that handle; nothing was sent\n");
+		return 1;
+	}
+	if (strlen(subject) > STORE_TITLE_MAX) {
+		fprintf(x->err, "bbs: the subject is too long (at most %d bytes); nothing was sent\n",
+			STORE_TITLE_MAX);
+		return 1;
+	}
+	char *body = read_body_max(x, STORE_MESSAGE_MAX, "sent");
+	if (!body)
+		return 1;
+	int64_t id = 0;
+	int r = store_message_send(x->st, x->u->id, handle, subject, body, reply_to, token, &id);
+	free(body);
+	switch (r) {
+	case 0:
+		fprintf(x->out, "sent: message %lld to %s\n", (long long)id, handle);
+		return 0;
+	case BBS_ERR_DENIED:
+		fprintf(x->err, "bbs: %s does not accept messages from you; nothing was sent\n", handle);
+		return 1;
+	case BBS_ERR_NOTFOUND:
+		fprintf(x->err, "bbs: no member with that handle; nothing was sent\n");
+		return 1;
+	case BBS_ERR_INVALID:
+		fprintf(x->err, "bbs: a message needs a subject and text, goes to someone else, and "
+			"--reply-to must be a message of yours; nothing was sent\n");
+		return 1;
+	case BBS_ERR_TOOBIG:
+		fprintf(x->err, "bbs: too long; nothing was sent\n");
+		return 1;
+	case BBS_ERR_EXISTS:
+		fprintf(x->err, "bbs: that --id was used for another message; nothing was sent\n");
+		return 1;
+	default:
+		fprintf(x->err, "bbs: could not send (%s); nothing was sent, please try again\n",
+			bbs_strerror(r));
+		return 1;
+	}
+}
+
+#define MESSAGE_USAGE "message read ID | message send HANDLE --subject S [--reply-to ID] " \
+	"[--id TOKEN] < text"
+
+static int c_message(struct ctx *x, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "read") == 0)
+		return msg_read(x, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "send") == 0)
+		return msg_send(x, argc, argv);
+	return 2;
+}
+
+/* block HANDLE / unblock HANDLE: as the UI's b. */
+static int block_set(struct ctx *x, int argc, char **argv, bool on)
+{
+	if (argc != 2)
+		return 2;
+	int r = store_block_set(x->st, x->u->id, argv[1], on);
+	if (r == BBS_ERR_NOTFOUND || r == BBS_ERR_INVALID) {
+		fprintf(x->err, "bbs: %s\n", r == BBS_ERR_INVALID ? "you cannot block yourself"
+			: "no member with that handle");
+		return 1;
+	} else if (r != 0) {
+		return fail(x, r, on ? "block" : "unblock");
+	}
+	/* argv[1] is a valid handle here (the store found the member): clean text. */
+	fprintf(x->out, on ? "%s is blocked: their messages are refused\n"
+			   : "%s is no longer blocked\n", argv[1]);
+	return 0;
+}
+
+static int c_block(struct ctx *x, int argc, char **argv)
+{
+	return block_set(x, argc, argv, true);
+}
+
+static int c_unblock(struct ctx *x, int argc, char **argv)
+{
+	return block_set(x, argc, argv, false);
+}
+
+static int c_blocked(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 1)
+		return 2;
+	struct store_user **v = NULL;
+	size_t n = 0;
+	int r = store_block_list(x->st, x->u->id, &v, &n);
+	if (r != 0)
+		return fail(x, r, "blocked");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(x->out, "%s", v[i]->handle);
+		if (v[i]->display_name && v[i]->display_name[0])
+			fprintf(x->out, "  %s", v[i]->display_name);
+		fputc('\n', x->out);
+	}
+	if (n == 0)
+		fprintf(x->out, "you block nobody\n");
+	store_user_list_free(v, n);
+	return 0;
+}
+
+/* Data rights: everything the portal holds about the member, as JSON (strings escaped by the
+ * store, so no control byte reaches the output). */
+static int c_export(struct ctx *x, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return 2;
+	char *json = NULL;
+	int r = store_user_export(x->st, x->u->id, &json);
+	if (r != 0)
+		return fail(x, r, "export");
+	fputs(json, x->out);
+	fputc('\n', x->out);
+	free(json);
+	return 0;
+}
+
 static int c_help(struct ctx *x, int argc, char **argv);
 
 static const struct command {
@@ -465,13 +705,34 @@ static const struct command {
 		"start a discussion; --id makes a retry after a dropped link safe" },
 	{ "reply", c_reply, "reply DISCUSSION [--quote POST] [--id TOKEN] < text", "reply" },
 	{ "search", c_search, "search WORDS...", "search all posts" },
+	{ "messages", c_messages, "messages [--sent]",
+		"your private messages, newest first (* = unread)" },
+	{ "message", c_message, MESSAGE_USAGE,
+		"read one message (marks it read); send one (--id makes a retry safe)" },
+	{ "block", c_block, "block HANDLE", "refuse messages from a member" },
+	{ "unblock", c_unblock, "unblock HANDLE", "accept their messages again" },
+	{ "blocked", c_blocked, "blocked", "the members you block" },
+	{ "export", c_export, "export", "everything the portal holds about you, as JSON" },
 };
 
 static int c_help(struct ctx *x, int argc, char **argv)
 {
 	fprintf(x->out, "Commands (ssh ... COMMAND):\n");
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(x->out, "  %-52s %s\n", commands[i].usage, commands[i].what);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		/* Alternatives ("a | b") one per line, the description on the first. */
+		const char *u = commands[i].usage;
+		for (bool first = true;; first = false) {
+			const char *bar = strstr(u, " | ");
+			int len = bar ? (int)(bar - u) : (int)strlen(u);
+			if (first)
+				fprintf(x->out, "  %-52.*s %s\n", len, u, commands[i].what);
+			else
+				fprintf(x->out, "  %.*s\n", len, u);
+			if (!bar)
+				break;
+			u = bar + 3;
+		}
+	}
 	return 0;
 }
 

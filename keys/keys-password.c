@@ -1,9 +1,9 @@
 /*
  * keys-password.c: library start-up, password policy, hashing and verification (Argon2id
- * through libsodium's crypto_pwhash_str with the INTERACTIVE limits), random passwords and
- * random numbers.
+ * through libsodium's crypto_pwhash_str with the INTERACTIVE limits), random passwords,
+ * random numbers, and invite codes (random; only their BLAKE2b hash is ever stored).
  *
- * Must never: log or keep a password, compare hashes with memcmp (crypto_pwhash_str_verify
+ * Must never: log or keep a password or an invite code, compare hashes with memcmp (crypto_pwhash_str_verify
  * does the constant-time work), or answer faster for an unknown user than for a known one.
  */
 #include "keys/keys.h"
@@ -151,4 +151,63 @@ void keys_wipe(void *p, size_t n)
 {
 	if (p && n)
 		sodium_memzero(p, n);
+}
+
+/* ---- invite codes ---- */
+
+/* Upper case without the look-alikes 0/O and 1/I/L: codes are read aloud and typed from
+ * paper or a phone. 31 symbols, 16 of them: log2(31^16) is about 79 bits. */
+static const char invite_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+#define INVITE_SYMBOLS 16
+
+void keys_invite_code(char out[KEYS_INVITE_CODE_LEN])
+{
+	size_t o = 0;
+
+	if (!out)
+		return;
+	for (int i = 0; i < INVITE_SYMBOLS; i++) {
+		if (i > 0 && i % 4 == 0)
+			out[o++] = '-';
+		out[o++] = invite_alphabet[randombytes_uniform((uint32_t)(sizeof invite_alphabet - 1))];
+	}
+	out[o] = '\0';
+}
+
+int keys_invite_hash(const char *code, char out[KEYS_INVITE_HASH_LEN])
+{
+	char norm[INVITE_SYMBOLS];
+	unsigned char digest[32];
+	size_t n = 0;
+	int r = BBS_ERR_INVALID;
+
+	if (!out)
+		return BBS_ERR_INVALID;
+	out[0] = '\0';
+	if (!code)
+		return BBS_ERR_INVALID;
+	/* Bounded: a code with its separators is 19 bytes; anything far longer is not a code. */
+	for (size_t i = 0; code[i]; i++) {
+		char ch = code[i];
+		if (i >= 256)
+			goto out;
+		if (ch == ' ' || ch == '\t' || ch == '-')
+			continue;
+		if (ch >= 'a' && ch <= 'z')
+			ch = (char)(ch - 'a' + 'A');
+		if (ch == '\0' || !memchr(invite_alphabet, ch, sizeof invite_alphabet - 1) ||
+		    n >= INVITE_SYMBOLS)
+			goto out;
+		norm[n++] = ch;
+	}
+	if (n != INVITE_SYMBOLS)
+		goto out;
+	if (crypto_generichash(digest, sizeof digest, (const unsigned char *)norm, n, NULL, 0) != 0)
+		goto out;
+	sodium_bin2hex(out, KEYS_INVITE_HASH_LEN, digest, sizeof digest);
+	r = 0;
+out:
+	sodium_memzero(norm, sizeof norm);
+	sodium_memzero(digest, sizeof digest);
+	return r;
 }

@@ -96,6 +96,18 @@ bool keys_password_verify(const char *hash, const char *pw, size_t len);
 void keys_random_password(char *out, size_t len);
 /* Uniform random integer in [0, upper); 0 when upper < 2. */
 unsigned keys_random_uniform(unsigned upper);
+/* ---- invite codes ---- */
+#define KEYS_INVITE_CODE_LEN 20   /* "XXXX-XXXX-XXXX-XXXX" + NUL */
+#define KEYS_INVITE_HASH_LEN 65   /* 64 lowercase hex digits + NUL */
+/* A new random invite code: four groups of four characters from an unambiguous upper-case
+ * alphabet (no 0/O, 1/I/L), about 78 bits. */
+void keys_invite_code(char out[KEYS_INVITE_CODE_LEN]);
+/* The hash the store keeps for a code (BLAKE2b-256, hex). The code is normalised first: blanks
+ * and '-' dropped, letters upper-cased, so "abcd efgh-..." as typed matches. Returns 0, or
+ * BBS_ERR_INVALID for a code that is not 16 characters of the alphabet once normalised (then
+ * out is ""), so a wrong guess never reaches the store. */
+int keys_invite_hash(const char *code, char out[KEYS_INVITE_HASH_LEN]);
+
 /* Overwrites n bytes at p with zeros in a way the compiler keeps. p may be NULL. */
 void keys_wipe(void *p, size_t n);
 

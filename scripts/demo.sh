@@ -22,7 +22,9 @@ bbsctl=("$BUILD/bbsctl/bbsctl" -d "$DATA")
 "${bbsctl[@]}" init
 
 if "${bbsctl[@]}" user list | awk 'NR > 1 { print $1 }' | grep -qx sysop; then
-  pwline=$("${bbsctl[@]}" user password sysop --random-password | grep '^password: ')
+  # --no-change-required: the printed password is the demo's, not a sysop's reset.
+  pwline=$("${bbsctl[@]}" user password sysop --random-password --no-change-required \
+    | grep '^password: ')
 else
   pwline=$("${bbsctl[@]}" user add sysop --role sysop --name "Portal sysop" --random-password \
     | grep '^password: ')

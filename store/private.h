@@ -174,6 +174,29 @@ bool store_token_valid(const char *s, size_t max);
 /* True for 1..max bytes of [a-z0-9_.-] starting with a letter or digit (setting keys, slugs). */
 bool store_slug_valid(const char *s, size_t max);
 
+/* Optional member text: NULL or only white space gives "" (else as store_clean_text). */
+int store_clean_optional(const char *s, size_t max, bool multiline, char **out);
+
+/* store-key.c: the checks of store_key_add (BBS_ERR_TOOBIG, BBS_ERR_INVALID), and the insert
+ * inside the caller's write transaction (comment already cleaned; NULL is ""). */
+int store_key_check(const char *type, const char *blob, const char *fingerprint);
+int store_key_insert(struct store *st, int64_t user_id, const char *type, const char *blob,
+	const char *fingerprint, const char *comment, int64_t *id);
+
+/* store-user.c: a member row. STORE_USER_COLUMNS(PW) selects what store_user_from_row reads
+ * from "users u"; PW is "u.pwhash", or "NULL" for lists shown to other members. */
+#define STORE_USER_COLUMNS(PW) \
+	"u.id, u.handle, u.display_name, u.organisation, u.sector, u.country, u.role, " \
+	"u.status, " PW ", u.created, u.last_login, u.region, u.bio, u.in_directory, " \
+	"u.named_endorsements, u.must_change_password, u.timezone, u.ascii_only, u.colour"
+struct store_user *store_user_from_row(sqlite3_stmt *stmt);
+/* Rows of struct store_user * (pointers), as store_user_list returns them. */
+extern const struct store_row_type store_user_rows;
+
+/* store-join.c: BBS_OK when actor_id is 0 (the console) or an active sysop, BBS_ERR_DENIED
+ * otherwise. Inside the caller's transaction. */
+int store_require_sysop(struct store *st, int64_t actor_id);
+
 /*
  * Turns clean one-line search words into a safe FTS5 query (store-search.c): each white-space
  * separated chunk with a word character becomes an FTS5 string with its quotes doubled, with

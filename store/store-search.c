@@ -250,13 +250,17 @@ static bool skip_number(const char **p)
 	return true;
 }
 
-/* "new:N", "reply:N", "reply:N:M", "edit:N", and (schema 3) "challenge:QUESTION_ID" and
- * "challenge-edit:CHALLENGE_ID" (N, M decimal ids). */
+/* "new:N", "reply:N", "reply:N:M", "edit:N", (schema 3) "challenge:QUESTION_ID" and
+ * "challenge-edit:CHALLENGE_ID", (schema 4) "message:HANDLE" and "message-reply:MESSAGE_ID"
+ * (N, M decimal ids; HANDLE as bbs_handle_valid). */
 static bool context_valid(const char *c)
 {
-	static const char *const one_id[] = { "new:", "edit:", "challenge:", "challenge-edit:" };
+	static const char *const one_id[] = { "new:", "edit:", "challenge:", "challenge-edit:",
+		"message-reply:" };
 	if (!c || strnlen(c, DRAFT_CONTEXT_MAX + 1) > DRAFT_CONTEXT_MAX)
 		return false;
+	if (strncmp(c, "message:", 8) == 0)
+		return bbs_handle_valid(c + 8);
 	for (size_t i = 0; i < sizeof one_id / sizeof one_id[0]; i++) {
 		size_t len = strlen(one_id[i]);
 		if (strncmp(c, one_id[i], len) == 0) {

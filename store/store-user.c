@@ -1,9 +1,13 @@
 /*
- * store-user.c: member accounts (handle, profile, role, status, password hash, logins).
+ * store-user.c: member accounts (handle, profile, role, status, password hash, logins) and,
+ * from schema 4, what members set themselves: profile with bio and directory/endorsement
+ * choices, display preferences (time zone, ASCII, colour), and the forced password change
+ * after a sysop's reset.
  *
- * Must never: store a handle that bbs_handle_valid() refuses, store profile text that has
- * not been through text_sanitize, store a role or status outside its enum, or log a
- * password hash.
+ * Must never: store a handle that bbs_handle_valid() refuses or store_handle_reserved()
+ * names, store profile text that has not been through text_sanitize, store a role or status
+ * outside its enum, store a time zone name that could name a path outside the zone files,
+ * or log a password hash.
  */
 #include "store/private.h"
 
@@ -23,7 +27,7 @@ static bool role_valid(int role)
 
 static bool status_valid(int status)
 {
-	return status == STORE_STATUS_ACTIVE || status == STORE_STATUS_DISABLED;
+	return status >= STORE_STATUS_ACTIVE && status <= STORE_STATUS_DECLINED;
 }
 
 const char *store_role_name(int role)
@@ -52,6 +56,8 @@ const char *store_status_name(int status)
 	switch (status) {
 	case STORE_STATUS_ACTIVE: return "active";
 	case STORE_STATUS_DISABLED: return "disabled";
+	case STORE_STATUS_PENDING: return "pending";
+	case STORE_STATUS_DECLINED: return "declined";
 	default: return "?";
 	}
 }
@@ -67,6 +73,8 @@ void store_user_free(struct store_user *u)
 	free(u->country);
 	free(u->pwhash);
 	free(u->region);
+	free(u->bio);
+	free(u->timezone);
 	free(u);
 }
 
@@ -135,7 +143,7 @@ int store_user_add(struct store *st, const struct store_user *u, int64_t *id)
 
 	if (id)
 		*id = 0;
-	if (!st || !u || !bbs_handle_valid(u->handle))
+	if (!st || !u || !bbs_handle_valid(u->handle) || store_handle_reserved(u->handle))
 		return BBS_ERR_INVALID;
 	/* A zeroed struct means an ordinary member: the default is the least privilege. */
 	a.role = u->role ? u->role : STORE_ROLE_MEMBER;
@@ -165,11 +173,9 @@ out:
 
 /* ---- reading ---- */
 
-#define USER_COLUMNS \
-	"id, handle, display_name, organisation, sector, country, role, status, pwhash, " \
-	"created, last_login, region"
+#define USER_COLUMNS STORE_USER_COLUMNS("u.pwhash")
 
-static struct store_user *user_from_row(sqlite3_stmt *stmt)
+struct store_user *store_user_from_row(sqlite3_stmt *stmt)
 {
 	struct store_user *u = xcalloc(1, sizeof *u);
 	u->id = sqlite3_column_int64(stmt, 0);
@@ -184,6 +190,13 @@ static struct store_user *user_from_row(sqlite3_stmt *stmt)
 	u->created = sqlite3_column_int64(stmt, 9);
 	u->last_login = sqlite3_column_int64(stmt, 10);
 	u->region = store_col_text(stmt, 11);
+	u->bio = store_col_text(stmt, 12);
+	u->in_directory = sqlite3_column_int(stmt, 13) != 0;
+	u->named_endorsements = sqlite3_column_int(stmt, 14) != 0;
+	u->must_change_password = sqlite3_column_int(stmt, 15) != 0;
+	u->timezone = store_col_text(stmt, 16);
+	u->ascii_only = sqlite3_column_int(stmt, 17) != 0;
+	u->colour = sqlite3_column_int(stmt, 18) != 0;
 	return u;
 }
 
@@ -200,16 +213,16 @@ static int user_get_tx(struct store *st, void *ctx)
 	int err;
 
 	if (g->handle) {
-		err = store_prepare(st, "SELECT " USER_COLUMNS " FROM users WHERE handle = ?1", &stmt);
+		err = store_prepare(st, "SELECT " USER_COLUMNS " FROM users u WHERE u.handle = ?1", &stmt);
 		if (err == 0)
 			err = store_bind_text(stmt, 1, g->handle);
 	} else {
-		err = store_prepare(st, "SELECT " USER_COLUMNS " FROM users WHERE id = ?1", &stmt);
+		err = store_prepare(st, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?1", &stmt);
 		if (err == 0)
 			err = store_bind_i64(stmt, 1, g->id);
 	}
 	if (err == 0 && (err = store_step_row(st, stmt, "read user")) == 0)
-		g->user = user_from_row(stmt);
+		g->user = store_user_from_row(stmt);
 	sqlite3_finalize(stmt);
 	return err;
 }
@@ -247,7 +260,7 @@ int store_user_get_by_id(struct store *st, int64_t id, struct store_user **out)
 /* The list holds pointers: each element is a struct store_user *. */
 static void read_user_ptr(sqlite3_stmt *stmt, void *elem)
 {
-	*(struct store_user **)elem = user_from_row(stmt);
+	*(struct store_user **)elem = store_user_from_row(stmt);
 }
 
 static void user_ptr_finish(void *elem)
@@ -255,20 +268,20 @@ static void user_ptr_finish(void *elem)
 	store_user_free(*(struct store_user **)elem);
 }
 
-static const struct store_row_type user_rows = {
+const struct store_row_type store_user_rows = {
 	sizeof(struct store_user *), read_user_ptr, user_ptr_finish
 };
 
 void store_user_list_free(struct store_user **v, size_t n)
 {
 	struct store_rows rows = { v, n };
-	store_rows_free(&user_rows, &rows);
+	store_rows_free(&store_user_rows, &rows);
 }
 
 static int user_list_tx(struct store *st, void *ctx)
 {
-	return store_select(st, "SELECT " USER_COLUMNS " FROM users ORDER BY handle", NULL, 0,
-		&user_rows, STORE_ROWS_ALL, ctx, "list users");
+	return store_select(st, "SELECT " USER_COLUMNS " FROM users u ORDER BY u.handle", NULL, 0,
+		&store_user_rows, STORE_ROWS_ALL, ctx, "list users");
 }
 
 int store_user_list(struct store *st, struct store_user ***v, size_t *n)
@@ -310,12 +323,136 @@ int store_user_set_password(struct store *st, int64_t id, const char *pwhash)
 	int err = pwhash_check(pwhash, &checked);
 	if (err < 0)
 		return err;
-	return store_change_row(st, "UPDATE users SET pwhash = ?3 WHERE id = ?1", id, 0, checked,
-		"set user password");
+	return store_change_row(st,
+		"UPDATE users SET pwhash = ?3, must_change_password = 0 WHERE id = ?1", id, 0,
+		checked, "set user password");
+}
+
+int store_user_reset_password(struct store *st, int64_t id, const char *pwhash)
+{
+	const char *checked = NULL;
+	int err = pwhash_check(pwhash, &checked);
+	if (err < 0)
+		return err;
+	/* A reset always leaves a password to log in with (NULL or "" would remove it). */
+	if (!checked)
+		return BBS_ERR_INVALID;
+	return store_change_row(st,
+		"UPDATE users SET pwhash = ?3, must_change_password = 1 WHERE id = ?1", id, 0,
+		checked, "reset user password");
 }
 
 int store_user_touch_login(struct store *st, int64_t id)
 {
 	return store_change_row(st, "UPDATE users SET last_login = ?2 WHERE id = ?1", id, bbs_now(),
 		NULL, "record login");
+}
+
+/* ---- profile and preferences (schema 4) ---- */
+
+struct profile_set {
+	int64_t id;
+	char *text[5];  /* display_name, organisation, sector, country, bio: cleaned */
+	bool in_directory, named_endorsements;
+};
+
+static int profile_set_tx(struct store *st, void *ctx)
+{
+	struct profile_set *p = ctx;
+	sqlite3_stmt *stmt = NULL;
+	int err = store_prepare(st, "UPDATE users SET display_name = ?2, organisation = ?3, "
+		"sector = ?4, country = ?5, bio = ?6, in_directory = ?7, named_endorsements = ?8 "
+		"WHERE id = ?1", &stmt);
+	if (err < 0 || (err = store_bind_i64(stmt, 1, p->id)) < 0)
+		goto out;
+	for (int i = 0; i < 5; i++)
+		if ((err = store_bind_text(stmt, 2 + i, p->text[i])) < 0)
+			goto out;
+	if ((err = store_bind_i64(stmt, 7, p->in_directory)) < 0
+	    || (err = store_bind_i64(stmt, 8, p->named_endorsements)) < 0
+	    || (err = store_exec_stmt(st, stmt, "set profile")) < 0)
+		goto out;
+	if (sqlite3_changes(st->db) == 0)
+		err = BBS_ERR_NOTFOUND;
+out:
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+int store_user_set_profile(struct store *st, int64_t id, const struct store_profile *p)
+{
+	struct profile_set ps = { .id = id };
+	int err = BBS_OK;
+
+	if (!st || !p)
+		return BBS_ERR_INVALID;
+	const char *fields[5] = { p->display_name, p->organisation, p->sector, p->country, p->bio };
+	/* Every size is checked before anything is written. */
+	for (int i = 0; i < 5 && err >= 0; i++)
+		err = store_clean_optional(fields[i], i == 4 ? STORE_BIO_MAX : STORE_FIELD_MAX, i == 4,
+			&ps.text[i]);
+	if (err < 0)
+		goto out;
+	ps.in_directory = p->in_directory;
+	ps.named_endorsements = p->named_endorsements;
+	err = store_write(st, profile_set_tx, &ps);
+out:
+	for (int i = 0; i < 5; i++)
+		free(ps.text[i]);
+	return err;
+}
+
+/* "" or a plausible IANA zone name: [A-Za-z0-9_+-/.], not starting with '/', no "..", so
+ * that it can never name a file outside the zoneinfo directory. */
+static int timezone_check(const char *tz)
+{
+	if (!tz)
+		return BBS_ERR_INVALID;
+	size_t len = strnlen(tz, STORE_TIMEZONE_MAX + 1);
+	if (len > STORE_TIMEZONE_MAX)
+		return BBS_ERR_TOOBIG;
+	if (tz[0] == '/' || strstr(tz, ".."))
+		return BBS_ERR_INVALID;
+	for (size_t i = 0; i < len; i++) {
+		char c = tz[i];
+		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+			|| c == '_' || c == '+' || c == '-' || c == '/' || c == '.';
+		if (!ok)
+			return BBS_ERR_INVALID;
+	}
+	return BBS_OK;
+}
+
+struct prefs_set {
+	int64_t id;
+	const char *timezone;
+	bool ascii_only, colour;
+};
+
+static int prefs_set_tx(struct store *st, void *ctx)
+{
+	struct prefs_set *p = ctx;
+	sqlite3_stmt *stmt = NULL;
+	int err = store_prepare(st, "UPDATE users SET timezone = ?2, ascii_only = ?3, colour = ?4 "
+		"WHERE id = ?1", &stmt);
+	if (err >= 0 && (err = store_bind_i64(stmt, 1, p->id)) >= 0
+	    && (err = store_bind_text(stmt, 2, p->timezone)) >= 0
+	    && (err = store_bind_i64(stmt, 3, p->ascii_only)) >= 0
+	    && (err = store_bind_i64(stmt, 4, p->colour)) >= 0
+	    && (err = store_exec_stmt(st, stmt, "set preferences")) >= 0
+	    && sqlite3_changes(st->db) == 0)
+		err = BBS_ERR_NOTFOUND;
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+int store_user_set_prefs(struct store *st, int64_t id, const char *timezone, bool ascii_only,
+	bool colour)
+{
+	int err = timezone_check(timezone);
+	if (err < 0)
+		return err;
+	struct prefs_set p = { .id = id, .timezone = timezone, .ascii_only = ascii_only,
+		.colour = colour };
+	return store_write(st, prefs_set_tx, &p);
 }

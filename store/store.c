@@ -244,6 +244,111 @@ static const char *const migrations[] = {
 	/* Added after challenges exists; an added column with REFERENCES must default to NULL. */
 	"ALTER TABLE threads ADD COLUMN challenge_id INTEGER REFERENCES challenges(id);"
 	"PRAGMA user_version = 3;",
+
+	/*
+	 * 4: membership. users gains the profile and preference columns, and its status CHECK
+	 * allows PENDING (2) and DECLINED (3): a CHECK cannot be altered, so the table is rebuilt
+	 * (SQLite's documented procedure; ids are copied, so every reference stays valid). This
+	 * needs foreign keys off, which open_at does around migrations; migrate_step runs
+	 * PRAGMA foreign_key_check afterwards. Existing statuses keep their numbers.
+	 * An application is one row per applicant (the pending member); pending means
+	 * decided = 0. Invites keep only the hash of the code (UNIQUE); their state is computed
+	 * (used, revoked, expired by time). Messages are kept once, with a deleted flag for each
+	 * party; the indexes serve the inbox and sent listings (newest first by id) and the
+	 * unread count. A member's announcements read state is one watermark (seen_upto).
+	 */
+	"CREATE TABLE users_v4 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  handle TEXT NOT NULL UNIQUE CHECK (length(handle) BETWEEN 2 AND 32),"
+	"  display_name TEXT NOT NULL DEFAULT '',"
+	"  organisation TEXT NOT NULL DEFAULT '',"
+	"  sector TEXT NOT NULL DEFAULT '',"
+	"  country TEXT NOT NULL DEFAULT '',"
+	"  role INTEGER NOT NULL DEFAULT 1 CHECK (role IN (1, 2, 3)),"
+	"  status INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2, 3)),"
+	"  pwhash TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  last_login INTEGER NOT NULL DEFAULT 0,"
+	"  region TEXT NOT NULL DEFAULT '',"
+	"  bio TEXT NOT NULL DEFAULT '',"
+	"  in_directory INTEGER NOT NULL DEFAULT 1 CHECK (in_directory IN (0, 1)),"
+	"  named_endorsements INTEGER NOT NULL DEFAULT 0 CHECK (named_endorsements IN (0, 1)),"
+	"  must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),"
+	"  timezone TEXT NOT NULL DEFAULT '',"
+	"  ascii_only INTEGER NOT NULL DEFAULT 0 CHECK (ascii_only IN (0, 1)),"
+	"  colour INTEGER NOT NULL DEFAULT 1 CHECK (colour IN (0, 1))"
+	") STRICT;"
+	"INSERT INTO users_v4 (id, handle, display_name, organisation, sector, country, role,"
+	"  status, pwhash, created, last_login, region)"
+	"  SELECT id, handle, display_name, organisation, sector, country, role, status, pwhash,"
+	"  created, last_login, region FROM users;"
+	"DROP TABLE users;"
+	"ALTER TABLE users_v4 RENAME TO users;"
+	"CREATE INDEX users_status ON users(status, in_directory);"
+	"CREATE TABLE applications ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  reason TEXT NOT NULL,"
+	"  contact TEXT NOT NULL,"
+	"  login TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  decided INTEGER NOT NULL DEFAULT 0,"
+	"  decided_by INTEGER REFERENCES users(id)"
+	") STRICT;"
+	"CREATE INDEX applications_pending ON applications(decided, created);"
+	"CREATE TABLE invites ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  code_hash TEXT NOT NULL UNIQUE,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  role INTEGER NOT NULL DEFAULT 1 CHECK (role IN (1, 2, 3)),"
+	"  organisation TEXT NOT NULL DEFAULT '',"
+	"  sector TEXT NOT NULL DEFAULT '',"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),"
+	"  used_by INTEGER REFERENCES users(id),"
+	"  used_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  sender_id INTEGER NOT NULL REFERENCES users(id),"
+	"  recipient_id INTEGER NOT NULL REFERENCES users(id),"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  read_at INTEGER NOT NULL DEFAULT 0,"
+	"  reply_to INTEGER REFERENCES messages(id),"
+	"  sender_deleted INTEGER NOT NULL DEFAULT 0 CHECK (sender_deleted IN (0, 1)),"
+	"  recipient_deleted INTEGER NOT NULL DEFAULT 0 CHECK (recipient_deleted IN (0, 1)),"
+	"  client_token TEXT,"
+	"  CHECK (sender_id != recipient_id)"
+	") STRICT;"
+	"CREATE INDEX messages_inbox ON messages(recipient_id, recipient_deleted, id);"
+	"CREATE INDEX messages_sent ON messages(sender_id, sender_deleted, id);"
+	/* Only unread messages; all three equalities, so the planner prefers it to the inbox
+	 * index for counting (and it covers the blocked-sender check). */
+	"CREATE INDEX messages_unread ON messages(recipient_id, recipient_deleted, read_at, sender_id)"
+	"  WHERE read_at = 0;"
+	"CREATE UNIQUE INDEX messages_token ON messages(sender_id, client_token) "
+	"  WHERE client_token IS NOT NULL;"
+	"CREATE TABLE blocks ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  blocked_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, blocked_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE announcements ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  author_id INTEGER REFERENCES users(id),"
+	"  created INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE announcement_seen ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  seen_upto INTEGER NOT NULL"
+	") STRICT;"
+	"PRAGMA user_version = 4;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -478,6 +583,16 @@ int store_clean_text(const char *s, size_t max, bool multiline, char **out)
 	return BBS_OK;
 }
 
+int store_clean_optional(const char *s, size_t max, bool multiline, char **out)
+{
+	int err = store_clean_text(s ? s : "", max, multiline, out);
+	if (err == BBS_ERR_INVALID) {
+		*out = xstrdup("");
+		err = BBS_OK;
+	}
+	return err;
+}
+
 bool store_client_token_ok(const char *token)
 {
 	return !token || store_token_valid(token, STORE_CLIENT_TOKEN_MAX);
@@ -645,6 +760,14 @@ static int migrate_step(struct store *st, void *ctx)
 		err = store_rc(st, rc, "migrate");
 		return err == BBS_ERR_BUSY ? err : BBS_ERR_DB;
 	}
+	/* A step that rebuilds a table runs with foreign keys off (open_at): check that every
+	 * reference still holds before committing. */
+	if ((err = store_run_i64(st, "PRAGMA foreign_key_check", NULL, 0, NULL, "migrate")) < 0)
+		return err == BBS_ERR_BUSY ? err : BBS_ERR_DB;
+	if (err == 1) {
+		log_error("store: migration %d broke a foreign key", version + 1);
+		return BBS_ERR_DB;
+	}
 	int now = 0;
 	if ((err = read_user_version(st, &now)) < 0)
 		return err;
@@ -784,8 +907,17 @@ static int open_at(const char *path, int target, struct store **out)
 		goto out;
 	if ((err = set_pragmas(st)) < 0)
 		goto out;
-	if ((err = migrate(st, target)) < 0)
-		goto out;
+	/* Migrations that rebuild a table need foreign keys off: dropping the old table would
+	 * otherwise delete (cascade) every row that refers to it. The pragma is a no-op inside a
+	 * transaction, so it is switched here, around the migration transactions. */
+	if (version < target) {
+		if ((err = exec_const(st, "PRAGMA foreign_keys = OFF", "disable foreign keys")) < 0)
+			goto out;
+		err = migrate(st, target);
+		int err2 = exec_const(st, "PRAGMA foreign_keys = ON", "enable foreign keys");
+		if (err < 0 || (err = err2) < 0)
+			goto out;
+	}
 	*out = st;
 	st = NULL;
 out:

@@ -65,11 +65,15 @@ int store_setting_set(struct store *st, const char *key, const char *value);
 
 /* ---- users ---- */
 enum store_role { STORE_ROLE_MEMBER = 1, STORE_ROLE_MODERATOR = 2, STORE_ROLE_SYSOP = 3 };
-enum store_status { STORE_STATUS_ACTIVE = 0, STORE_STATUS_DISABLED = 1 };
+/* PENDING: an application waiting for a sysop (schema 4); DECLINED: an application a sysop
+ * turned down. Only ACTIVE members may use the portal. */
+enum store_status { STORE_STATUS_ACTIVE = 0, STORE_STATUS_DISABLED = 1, STORE_STATUS_PENDING = 2,
+	STORE_STATUS_DECLINED = 3 };
 
 /* Returns "member", "moderator", "sysop" (or "?"); parses the same words (BBS_ERR_INVALID). */
 const char *store_role_name(int role);
 int store_role_parse(const char *name, int *role);
+/* "active", "disabled", "pending", "declined" (or "?"). */
 const char *store_status_name(int status);
 
 struct store_user {
@@ -85,6 +89,14 @@ struct store_user {
 	int64_t created;     /* unix seconds */
 	int64_t last_login;  /* unix seconds, 0 if never */
 	char *region;        /* schema 3: where the member works ("" if not stated), one line */
+	/* schema 4: profile and preferences (store_user_set_profile / store_user_set_prefs) */
+	char *bio;                 /* short multi-line text, "" if none */
+	bool in_directory;         /* listed in the member directory (new members: true) */
+	bool named_endorsements;   /* named in endorsement breakdowns (new members: false) */
+	bool must_change_password; /* a sysop reset the password: choose a new one at login */
+	char *timezone;            /* IANA zone name for displayed times, "" = UTC */
+	bool ascii_only;           /* draw with ASCII characters only */
+	bool colour;               /* use colours (new members: true) */
 };
 void store_user_free(struct store_user *u);
 void store_user_list_free(struct store_user **v, size_t n);
@@ -92,7 +104,9 @@ void store_user_list_free(struct store_user **v, size_t n);
 /* Adds a user. handle must be bbs_handle_valid(); display_name etc. may be NULL (empty).
  * pwhash may be NULL. Returns BBS_ERR_EXISTS if the handle is taken. Sets *id if id != NULL.
  * role 0 means STORE_ROLE_MEMBER; created 0 means now; u->id is ignored. Profile text is
- * cleaned (one line each, at most STORE_FIELD_MAX bytes of input). */
+ * cleaned (one line each, at most STORE_FIELD_MAX bytes of input). A reserved handle
+ * (store_handle_reserved) is BBS_ERR_INVALID. The schema-4 fields of u (bio, in_directory ...
+ * colour) are ignored: a new member gets the defaults noted in struct store_user. */
 int store_user_add(struct store *st, const struct store_user *u, int64_t *id);
 /* Looks a user up by handle. BBS_ERR_NOTFOUND if there is none (also for a string that is
  * not a valid handle at all). Text fields are never NULL ("" when empty), except pwhash. */
@@ -104,8 +118,12 @@ int store_user_list(struct store *st, struct store_user ***v, size_t *n);
  * outside its enum. touch_login sets last_login to now. */
 int store_user_set_status(struct store *st, int64_t id, int status);
 int store_user_set_role(struct store *st, int64_t id, int role);
-/* pwhash may be NULL to remove the password. */
+/* pwhash may be NULL to remove the password. Clears must_change_password (the member chose
+ * it, or a sysop set it for good). */
 int store_user_set_password(struct store *st, int64_t id, const char *pwhash);
+/* A sysop's password reset: sets the password and must_change_password, so that the member
+ * must choose a new one at the next login. pwhash must not be NULL (BBS_ERR_INVALID). */
+int store_user_reset_password(struct store *st, int64_t id, const char *pwhash);
 int store_user_touch_login(struct store *st, int64_t id);
 
 /* ---- user keys (authorized public keys) ---- */
@@ -130,6 +148,9 @@ int store_key_add(struct store *st, int64_t user_id, const char *type, const cha
 int store_key_list(struct store *st, int64_t user_id, struct store_key **v, size_t *n);
 /* Removes the user's key with that fingerprint. BBS_ERR_NOTFOUND if none. */
 int store_key_remove(struct store *st, int64_t user_id, const char *fingerprint);
+/* A member removing their own key: as store_key_remove, but BBS_ERR_DENIED (and nothing
+ * removed) when it is their last key and they have no password (their last way in). */
+int store_key_remove_own(struct store *st, int64_t user_id, const char *fingerprint);
 /* Sets the key's last_used to now. BBS_ERR_NOTFOUND if there is no such key. */
 int store_key_touch(struct store *st, int64_t key_id);
 
@@ -312,7 +333,9 @@ int store_search(struct store *st, int64_t user_id, const char *query, int64_t l
 /* ---- drafts: what a member is writing, saved continuously ---- */
 struct store_draft {
 	char *context;   /* what it is for: "new:BOARD_ID", "reply:THREAD_ID[:QUOTED_POST_ID]",
-	                    "edit:POST_ID", "challenge:QUESTION_ID", "challenge-edit:CHALLENGE_ID" */
+	                    "edit:POST_ID", "challenge:QUESTION_ID", "challenge-edit:CHALLENGE_ID",
+	                    schema 4: "message:HANDLE" (a new private message to HANDLE),
+	                    "message-reply:MESSAGE_ID" */
 	char *title;     /* "" for replies */
 	char *body;
 	int64_t updated;
@@ -472,6 +495,229 @@ struct store_modlog {
 void store_modlog_list_free(struct store_modlog *v, size_t n);
 int store_modlog_list(struct store *st, int64_t offset, int64_t limit, struct store_modlog **v,
 	size_t *n);
+
+/* ---- membership (schema version 4) ----
+ *
+ * Joining (applications, invites, the registration mode), what members set themselves (profile,
+ * preferences), the member directory, private messages, blocking and announcements.
+ */
+#define STORE_BIO_MAX 2000          /* a profile's bio, bytes of input */
+#define STORE_REASON_MAX 4000       /* an application's "why I want to join" */
+#define STORE_PENDING_MAX 500       /* pending applications at once (a guest cannot flood) */
+#define STORE_TIMEZONE_MAX 64
+#define STORE_MESSAGE_MAX 65536     /* a private message's body */
+#define STORE_ANNOUNCEMENT_MAX 65536
+
+/* The sectors members choose from, in the order forms offer them. Stored as these words. */
+#define STORE_NSECTORS 4
+extern const char *const store_sectors[STORE_NSECTORS];
+/* "Government", "Private sector", "Civil society", "Other" */
+
+/* Handles no member may take: the SSH user names of visitors ("guest", "join"). */
+bool store_handle_reserved(const char *handle);
+
+/* The registration mode (setting "registration"): OPEN takes applications and invites,
+ * INVITE only invites, CLOSED neither. Default (setting absent or unreadable word): OPEN. */
+enum store_registration { STORE_REG_OPEN = 0, STORE_REG_INVITE = 1, STORE_REG_CLOSED = 2 };
+const char *store_registration_name(int mode);            /* "open", "invite", "closed" */
+int store_registration_parse(const char *name, int *mode); /* BBS_ERR_INVALID otherwise */
+int store_registration_get(struct store *st, int *mode);
+int store_registration_set(struct store *st, int mode);
+
+/* Profile fields a member edits (all cleaned one-line, bio multi-line up to STORE_BIO_MAX). */
+struct store_profile {
+	const char *display_name, *organisation, *sector, *country, *bio;
+	bool in_directory, named_endorsements;
+};
+int store_user_set_profile(struct store *st, int64_t id, const struct store_profile *p);
+/* timezone: "" (UTC) or 1..STORE_TIMEZONE_MAX bytes of letters, digits and _ + - / . not
+ * starting with '/' and without ".." (BBS_ERR_INVALID otherwise, BBS_ERR_TOOBIG when longer;
+ * whether the zone exists is the UI's check). Profile text: BBS_ERR_TOOBIG over its limit;
+ * NULL or blank fields are stored as "". Both: BBS_ERR_NOTFOUND for an unknown id. */
+int store_user_set_prefs(struct store *st, int64_t id, const char *timezone, bool ascii_only,
+	bool colour);
+
+/* A way to log in given when joining: a public key (type, blob, fingerprint, comment as from
+ * keys_parse_authorized) or a password hash; exactly one (BBS_ERR_INVALID otherwise). */
+struct store_credential {
+	const char *pwhash;
+	const char *key_type, *key_blob, *key_fp, *key_comment;
+};
+
+/* ---- applications ---- */
+struct store_application_form {
+	const char *handle;        /* bbs_handle_valid, not reserved (BBS_ERR_INVALID) */
+	const char *display_name, *organisation, *sector, *country; /* one line each */
+	const char *reason;        /* why they want to join, multi-line, 1..STORE_REASON_MAX */
+	const char *contact;       /* how to reach them, one line, 1..STORE_FIELD_MAX */
+	struct store_credential cred;
+};
+/* Creates a member with status PENDING (role member), the credential and the application, in
+ * one transaction. BBS_ERR_EXISTS if the handle is taken; BBS_ERR_DENIED if the registration
+ * mode is not OPEN; BBS_ERR_BUSY if STORE_PENDING_MAX applications are pending already;
+ * BBS_ERR_INVALID for an empty required field (handle, display_name, reason, contact). */
+int store_application_submit(struct store *st, const struct store_application_form *f,
+	int64_t *user_id);
+
+struct store_application {
+	int64_t user_id;
+	char *handle, *display_name, *organisation, *sector, *country;
+	char *reason, *contact;
+	char *login;           /* "key SHA256:..." or "password" */
+	int status;            /* the member's status now: PENDING, ACTIVE (accepted), DECLINED... */
+	int64_t created;
+	int64_t decided;       /* 0 while pending */
+	char *decided_by;      /* handle of the sysop, "" for the console (bbsctl) or pending */
+};
+void store_application_finish(struct store_application *a);
+void store_application_list_free(struct store_application *v, size_t n);
+/* Applications, pending ones first (oldest first), then decided ones (newest first). */
+int store_application_list(struct store *st, bool pending_only, struct store_application **v,
+	size_t *n);
+int store_application_get(struct store *st, const char *handle, struct store_application *out);
+/* Accepts (status ACTIVE) or declines (DECLINED) a pending application. actor_id: the sysop, 0
+ * for the console. BBS_ERR_NOTFOUND: no application by that handle; BBS_ERR_INVALID: it was
+ * decided already; BBS_ERR_DENIED: actor_id is not a sysop. */
+int store_application_decide(struct store *st, int64_t actor_id, const char *handle, bool accept);
+
+/* ---- invites ----
+ * The store keeps only a hash of each code (keys_invite_hash: 64 lowercase hex digits). */
+enum store_invite_state { STORE_INVITE_VALID = 0, STORE_INVITE_USED = 1, STORE_INVITE_EXPIRED = 2,
+	STORE_INVITE_REVOKED = 3 };
+const char *store_invite_state_name(int state);  /* "valid", "used", "expired", "revoked" */
+struct store_invite {
+	int64_t id;
+	int64_t created;
+	int64_t expires;           /* unix seconds */
+	char *created_by;          /* handle, "" for the console */
+	int role;                  /* preset role (STORE_ROLE_MEMBER if none was given) */
+	char *organisation, *sector;  /* presets, "" if none */
+	char *note;                /* the sysop's note (who it is for), "" if none */
+	int state;                 /* enum store_invite_state, as of now */
+	char *used_by;             /* handle of the member who used it, "" if unused */
+	int64_t used_at;
+};
+void store_invite_finish(struct store_invite *inv);
+void store_invite_list_free(struct store_invite *v, size_t n);
+/* created_by: a sysop's id, or 0 for the console (BBS_ERR_DENIED for a non-sysop). expires must
+ * be in the future (BBS_ERR_INVALID). role 0 = member. */
+int store_invite_create(struct store *st, int64_t created_by, const char *code_hash,
+	int64_t expires, int role, const char *organisation, const char *sector, const char *note,
+	int64_t *id);
+/* Newest first. */
+int store_invite_list(struct store *st, struct store_invite **v, size_t *n);
+/* BBS_ERR_NOTFOUND: no such invite; BBS_ERR_INVALID: already used. Revoking twice is fine. */
+int store_invite_revoke(struct store *st, int64_t id);
+/* Looks a code up by its hash: 0 and *out (with its state) or BBS_ERR_NOTFOUND. */
+int store_invite_check(struct store *st, const char *code_hash, struct store_invite *out);
+
+struct store_join_form {
+	const char *code_hash;
+	const char *handle;        /* as for applications */
+	const char *display_name, *organisation, *sector, *country; /* "" or NULL: the preset */
+	struct store_credential cred;
+};
+/* Uses an invite: creates an ACTIVE member with the invite's role (and its organisation and
+ * sector where the form leaves them empty) and the credential, and marks the invite used, in
+ * one transaction. BBS_ERR_NOTFOUND: unknown code; BBS_ERR_DENIED: the invite is not VALID
+ * (used, expired, revoked) or the registration mode is CLOSED; BBS_ERR_EXISTS: handle taken
+ * (the invite stays valid). */
+int store_invite_redeem(struct store *st, const struct store_join_form *f, int64_t *user_id);
+
+/* ---- the member directory ---- */
+/* Active members who are listed (in_directory), ordered by display name (then handle).
+ * query: NULL/"" for all, else words that must each appear (case-insensitive, ASCII folding)
+ * in the handle, display name, organisation, sector or country. sector: NULL/"" or one sector
+ * to keep. pwhash is NULL in the results. limit 1..500 (more is capped; < 1 or a negative
+ * offset: BBS_ERR_INVALID). A query over STORE_QUERY_MAX bytes: BBS_ERR_TOOBIG. Folding is
+ * ASCII only ("Ä" matches only "Ä"). */
+int store_directory(struct store *st, const char *query, const char *sector, int64_t offset,
+	int64_t limit, struct store_user ***v, size_t *n);
+
+/* ---- private messages ---- */
+struct store_message {
+	int64_t id;
+	int64_t sender_id;
+	char *sender_handle, *sender_name;
+	int64_t recipient_id;
+	char *recipient_handle, *recipient_name;
+	char *subject;             /* one line, 1..STORE_TITLE_MAX */
+	char *body;                /* multi-line, 1..STORE_MESSAGE_MAX */
+	int64_t created;
+	int64_t read_at;           /* 0 while the recipient has not opened it */
+	int64_t reply_to;          /* the message this answers, 0 if none */
+};
+void store_message_finish(struct store_message *m);
+void store_message_list_free(struct store_message *v, size_t n);
+/* Sends a message to an active member. BBS_ERR_NOTFOUND: no active member by that handle;
+ * BBS_ERR_INVALID: to oneself, empty subject/body, or reply_to not a message the sender can see;
+ * BBS_ERR_DENIED: the recipient blocks the sender. client_token as for posts (a second send
+ * with the same token creates nothing and returns the first id; BBS_ERR_EXISTS if the token
+ * was used for another recipient). Committed when 0 returns. A sender who is not an active
+ * member gets BBS_ERR_NOTFOUND. */
+int store_message_send(struct store *st, int64_t sender_id, const char *recipient_handle,
+	const char *subject, const char *body, int64_t reply_to, const char *client_token,
+	int64_t *id);
+enum store_folder { STORE_INBOX = 0, STORE_SENT = 1 };
+/* A folder, newest first. The inbox leaves out messages from members the viewer blocks and
+ * messages the viewer deleted. limit 1..500. */
+int store_message_list(struct store *st, int64_t user_id, enum store_folder folder,
+	int64_t offset, int64_t limit, struct store_message **v, size_t *n);
+/* One message, only for its sender or recipient (BBS_ERR_NOTFOUND for anyone else, and once
+ * they deleted it). When the viewer is the recipient it becomes read. */
+int store_message_get(struct store *st, int64_t user_id, int64_t id, struct store_message *out);
+/* Deletes it from the viewer's folders (the other party keeps their copy). BBS_ERR_NOTFOUND
+ * when it is not the viewer's or they deleted it already. */
+int store_message_delete(struct store *st, int64_t user_id, int64_t id);
+/* Unread messages in the inbox (as store_message_list counts them). */
+int store_message_unread(struct store *st, int64_t user_id, int64_t *count);
+
+/* Blocking: user_id no longer gets messages from the member handle (their sends are refused
+ * with BBS_ERR_DENIED) and does not see earlier ones in the inbox. Idempotent. BBS_ERR_NOTFOUND
+ * for no such member; BBS_ERR_INVALID for oneself. */
+int store_block_set(struct store *st, int64_t user_id, const char *handle, bool blocked);
+/* Members user_id blocks, by handle (pwhash NULL). */
+int store_block_list(struct store *st, int64_t user_id, struct store_user ***v, size_t *n);
+int store_block_check(struct store *st, int64_t user_id, int64_t other_id, bool *blocked);
+
+/* ---- news and announcements ---- */
+struct store_announcement {
+	int64_t id;
+	char *title;
+	char *body;
+	char *author_handle;       /* "" for the console */
+	int64_t created;
+	bool unread;               /* for the member asked about */
+};
+void store_announcement_finish(struct store_announcement *a);
+void store_announcement_list_free(struct store_announcement *v, size_t n);
+/* author_id: a sysop (else BBS_ERR_DENIED), or 0 for the console. title one line
+ * 1..STORE_TITLE_MAX, body multi-line 1..STORE_ANNOUNCEMENT_MAX. */
+int store_announcement_create(struct store *st, int64_t author_id, const char *title,
+	const char *body, int64_t *id);
+int store_announcement_delete(struct store *st, int64_t actor_id, int64_t id);
+/* Newest first, with unread flags for user_id. limit 1..500. Read state is one watermark per
+ * member (announcements are never edited, ids only grow): a new member has seen none. */
+int store_announcement_list(struct store *st, int64_t user_id, int64_t offset, int64_t limit,
+	struct store_announcement **v, size_t *n);
+/* The ones user_id has not seen, oldest first (at most 20). */
+int store_announcement_unread(struct store *st, int64_t user_id, struct store_announcement **v,
+	size_t *n);
+/* Marks every announcement up to and including id as seen by user_id. */
+int store_announcement_mark_seen(struct store *st, int64_t user_id, int64_t id);
+
+/* Names of a challenge's endorsers who chose to be named (named_endorsements), as "Display
+ * Name (handle)" (or the handle), alphabetical; *others gets how many endorsers are not named.
+ * Free with store_strings_free. */
+int store_challenge_endorser_names(struct store *st, int64_t id, char ***names, size_t *n,
+	int64_t *others);
+void store_strings_free(char **v, size_t n);
+
+/* ---- data rights ---- */
+/* Everything the store holds about member user_id as one JSON document (profile, keys'
+ * fingerprints, posts, challenges, endorsements, messages sent and received, drafts,
+ * applications): a heap string. Never includes the password hash. */
+int store_user_export(struct store *st, int64_t user_id, char **json);
 
 /* ---- backup ---- */
 

@@ -4,11 +4,12 @@
  * The title, "by Display Name (handle)" (", with a, b" when credited after a merge), its
  * areas, date and endorsements, the discussion it was promoted to ("Discussion: <title>"),
  * the explanation, then "Endorsed by sector:" and "Endorsed by region:" with one count per
- * line (never names). Keys: e endorse / take back (one's own: edit, while the question is
+ * line, and "Named endorsers: A, B (and N others)" naming only the endorsers who chose to be
+ * named (store_challenge_endorser_names). Keys: e endorse / take back (one's own: edit, while the question is
  * open), w withdraw one's own, d the discussion, the moderator keys, q back. The page is
  * built again after every change and whenever the screen is on top again.
  *
- * Must never: show who endorsed (only counts), show a hidden challenge's text to a member
+ * Must never: name an endorser who did not choose to be named, show a hidden challenge's text to a member
  * (the store blanks it), or open anything for a member pressing a moderator key.
  */
 #include "ui/ui.h"
@@ -22,6 +23,30 @@ struct detail {
 	int64_t id;
 	struct store_challenge c;     /* as last read */
 };
+
+/* "Named endorsers: A, B (and N others)": only endorsers who chose to be named; nothing when
+ * none did. */
+static void detail_named(struct ui_app *app, const struct store_challenge *c, char **text)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int64_t others = 0;
+
+	if (store_challenge_endorser_names(app->st, c->id, &names, &n, &others) != 0 || n == 0) {
+		if (n == 0)
+			names = NULL;
+		store_strings_free(names, n);
+		return;
+	}
+	ui_format_append(text, "Named endorsers: ");
+	for (size_t i = 0; i < n; i++)
+		ui_format_append(text, "%s%s", i ? ", " : "", names[i]);
+	if (others > 0)
+		ui_format_append(text, " (and %lld %s)", (long long)others,
+			others == 1 ? "other" : "others");
+	ui_format_append(text, "\n");
+	store_strings_free(names, n);
+}
 
 /* The page's text for c. */
 static char *detail_text(struct ui_app *app, const struct store_challenge *c)
@@ -54,6 +79,7 @@ static char *detail_text(struct ui_app *app, const struct store_challenge *c)
 	ui_format_count(c->endorsements, "endorsement", "endorsements", count, sizeof count);
 	ui_format_append(&text, "\n%s%s\n", count,
 		c->endorsed_by_viewer ? " (you endorse it)" : "");
+	detail_named(app, c, &text);
 	if (c->withdrawn)
 		ui_format_append(&text, "Withdrawn by its author\n");
 	if (c->merged_into > 0)

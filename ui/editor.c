@@ -755,6 +755,8 @@ struct ui_screen *ui_editor_from_context(struct ui_app *app, const char *context
 
 	if (ui_challenge_editor_context(context))
 		return ui_challenge_editor_from_context(app, context);
+	if (ui_message_context(context))
+		return ui_message_from_context(app, context);
 	switch (ed_parse_context(context ? context : "", &a, &b)) {
 	case ED_NEW: return ui_editor_new_thread(app, a);
 	case ED_REPLY: return ui_editor_reply(app, a, b);
@@ -770,6 +772,8 @@ bool ui_editor_describe(struct ui_app *app, const char *context, char *buf, size
 
 	if (ui_challenge_editor_context(context))
 		return ui_challenge_editor_describe(app, context, buf, size);
+	if (ui_message_context(context))
+		return ui_message_describe(app, context, buf, size);
 	switch (ed_parse_context(context ? context : "", &a, &b)) {
 	case ED_NEW: {
 		struct store_board bd = { 0 };

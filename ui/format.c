@@ -1,10 +1,12 @@
 /*
  * format.c: the UI's wording of times and counts, in one place.
  *
- * Times are always "YYYY-MM-DD HH:MM" in UTC: members are in many countries, and one
- * unambiguous form reads the same for all of them (and for the tests).
+ * Times are always "YYYY-MM-DD HH:MM": one unambiguous form. They are in the member's time
+ * zone preference: main.c sets TZ at startup (UTC unless the member chose a zone that
+ * /usr/share/zoneinfo has) and the account screen when it changes, and this file uses
+ * localtime_r.
  *
- * Must never: depend on the locale or the time zone of the process, or call curses.
+ * Must never: depend on the locale, or call curses.
  */
 #include "ui/ui.h"
 
@@ -24,7 +26,7 @@ void ui_format_time(int64_t t, char *buf, size_t size)
 	if (size == 0)
 		return;
 	buf[0] = '\0';
-	if (t <= 0 || !gmtime_r(&tt, &tm))
+	if (t <= 0 || !localtime_r(&tt, &tm))
 		return;
 	if (strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
 		buf[0] = '\0';

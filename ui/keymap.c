@@ -302,6 +302,175 @@ static const struct ui_binding question_bindings[] = {
 	QUICK_EXIT,
 };
 
+/* Forms (form.c): printable keys are text, so commands are control and function keys. */
+static const struct ui_binding form_bindings[] = {
+	{ UI_ACT_SEND, { UI_CTRL('x') }, "^X", "Submit the form", "^X", "submit" },
+	{ UI_ACT_DOWN, { K_DOWN, UI_KEY_TAB }, "Down, Tab", "Next field (in a text box: next line)",
+		"Tab", "next" },
+	{ UI_ACT_UP, { K_UP, UI_FN(KEY_BTAB) }, "Up, Shift-Tab",
+		"Previous field (in a text box: previous line)", NULL, NULL },
+	{ UI_ACT_OPEN, { UI_KEY_ENTER }, NULL,
+		"Next field; in a text box a new line; on the button, submit", NULL, NULL },
+	{ UI_ACT_CANCEL, { UI_KEY_ESC, UI_CTRL('c') }, "Esc, ^C",
+		"Leave the form (asks first if you typed something)", "Esc", "leave" },
+	{ UI_ACT_TOGGLE, { 0 }, "Space, Left, Right", "Change a choice or a yes/no field", NULL,
+		NULL },
+	{ UI_ACT_NONE, { 0 }, "^U", "Clear the field", NULL, NULL },
+	{ UI_ACT_HELP, { UI_CTRL('g'), UI_FN(KEY_F(1)) }, "^G, F1", "This help", "^G", "help" },
+	{ UI_ACT_LEFT, { K_LEFT }, NULL, "Cursor left (a choice: previous option)", NULL, NULL },
+	{ UI_ACT_RIGHT, { K_RIGHT }, NULL, "Cursor right (a choice: next option)", NULL, NULL },
+	{ UI_ACT_WORD_LEFT, { UI_KEY_WORD_LEFT }, "Ctrl-Left, Alt-b", "Previous word", NULL, NULL },
+	{ UI_ACT_WORD_RIGHT, { UI_KEY_WORD_RIGHT }, "Ctrl-Right, Alt-f", "Next word", NULL, NULL },
+	{ UI_ACT_LINE_START, { K_HOME, UI_CTRL('a') }, "Home, ^A", "Start of the line", NULL, NULL },
+	{ UI_ACT_LINE_END, { K_END, UI_CTRL('e') }, "End, ^E", "End of the line", NULL, NULL },
+	{ UI_ACT_BACKSPACE, { UI_KEY_BACKSPACE }, "Backspace, ^H",
+		"Delete the character before the cursor", NULL, NULL },
+	{ UI_ACT_DELETE_CHAR, { UI_KEY_DELETE, UI_CTRL('d') }, "Delete, ^D",
+		"Delete the character under the cursor", NULL, NULL },
+	QUICK_EXIT,
+};
+
+/* Your account (account.c): a short menu. */
+static const struct ui_binding account_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the selected item", "Enter", "open" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", "j/k", "move" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Move down", NULL, NULL },
+	{ UI_ACT_JUMP, { '1', '2', '3', '4', '5', '6', '7', '8', '9' }, "1-9",
+		"Open item number N", NULL, NULL },
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	QUICK_EXIT,
+};
+
+/* Your account > Keys: the list of one's keys. */
+static const struct ui_binding keys_bindings[] = {
+	{ UI_ACT_NEW, { 'a' }, NULL, "Add a key (paste an authorized_keys line)", "a", "add" },
+	{ UI_ACT_DELETE, { 'd', UI_KEY_DELETE }, NULL, "Remove the selected key (asks first)", "d",
+		"remove" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", "j/k", "move" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Move down", NULL, NULL },
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "First key", NULL, NULL },
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Last key", NULL, NULL },
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	QUICK_EXIT,
+};
+
+/* The pages between the steps of joining and of the forced password change: Enter goes on,
+ * q leaves. */
+static const struct ui_binding join_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER }, NULL, "Go on to the next step", "Enter", "go on" },
+	{ UI_ACT_QUIT, { 'q', UI_KEY_ESC }, NULL, "Leave (log off)", "q", "leave" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Scroll up one line", "j/k", "scroll" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Scroll down one line", NULL, NULL },
+	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", NULL, NULL },
+	{ UI_ACT_PGUP, { K_PGUP, 'b' }, NULL, "Scroll up one page", NULL, NULL },
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL },
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	QUICK_EXIT,
+};
+
+/* The member directory (directory.c). */
+static const struct ui_binding directory_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the member's profile", "Enter",
+		"profile" },
+	{ UI_ACT_SEARCH, { '/' }, NULL, "Search by name, organisation, sector or country", "/",
+		"search" },
+	{ UI_ACT_FILTER, { 's' }, NULL, "Show one sector (again: the next one, then all)", "s",
+		"sector" },
+	{ UI_ACT_MESSAGE, { 'm' }, NULL, "Write a message to the selected member", "m", "message" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+
+/* A member's profile (a page). */
+static const struct ui_binding profile_bindings[] = {
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_MESSAGE, { 'm' }, NULL, "Write a message to this member", "m", "message" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Scroll up one line", "j/k", "scroll" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Scroll down one line", NULL, NULL },
+	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", NULL, NULL },
+	{ UI_ACT_PGUP, { K_PGUP, 'b' }, NULL, "Scroll up one page", NULL, NULL },
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL },
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
+	QUICK_EXIT,
+};
+
+/* Private messages (messages.c): the inbox and sent folders. */
+static const struct ui_binding messages_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Read the selected message", "Enter",
+		"read" },
+	{ UI_ACT_NEW, { 'c', 'm' }, NULL, "Write a new message", "c", "compose" },
+	{ UI_ACT_REPLY, { 'r' }, NULL, "Reply, quoting the message", "r", "reply" },
+	{ UI_ACT_SWITCH, { UI_KEY_TAB }, "Tab", "Switch between Inbox and Sent", "Tab",
+		"inbox/sent" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_DELETE, { 'd', UI_KEY_DELETE }, NULL, "Delete the message (asks first)", "d",
+		"delete" },
+	{ UI_ACT_BLOCK, { 'b' }, NULL, "Block or unblock the sender (asks first)", "b", "block" },
+	{ UI_ACT_BLOCKED, { 'B' }, NULL, "Members you block", NULL, NULL },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", NULL, NULL },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Move down", NULL, NULL },
+	{ UI_ACT_PGUP, { K_PGUP }, NULL, "Move up one page", NULL, NULL },
+	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Move down one page", NULL, NULL },
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "First item", NULL, NULL },
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Last item", NULL, NULL },
+	QUICK_EXIT,
+};
+
+/* One message (a page). */
+static const struct ui_binding message_bindings[] = {
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_REPLY, { 'r' }, NULL, "Reply, quoting the message", "r", "reply" },
+	{ UI_ACT_DELETE, { 'd', UI_KEY_DELETE }, NULL, "Delete the message (asks first)", "d",
+		"delete" },
+	{ UI_ACT_BLOCK, { 'b' }, NULL, "Block or unblock the sender (asks first)", "b", "block" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Scroll up one line", "j/k", "scroll" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Scroll down one line", NULL, NULL },
+	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", NULL, NULL },
+	{ UI_ACT_PGUP, { K_PGUP }, NULL, "Scroll up one page", NULL, NULL },
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL },
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
+	QUICK_EXIT,
+};
+
+/* Members one blocks. */
+static const struct ui_binding blocked_bindings[] = {
+	{ UI_ACT_BLOCK, { 'u', 'b', UI_KEY_ENTER }, NULL, "Unblock the selected member (asks first)",
+		"u", "unblock" },
+	LIST_MOVES,
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" },
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
+	QUICK_EXIT,
+};
+
+/* News and announcements (announce.c); sysops also write and delete. */
+#define ANNOUNCE_KEYS \
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Read the selected announcement", "Enter", \
+		"read" }
+#define ANNOUNCE_TAIL \
+	LIST_MOVES, \
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" }, \
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" }, \
+	QUICK_EXIT
+static const struct ui_binding announce_bindings[] = {
+	ANNOUNCE_KEYS,
+	ANNOUNCE_TAIL,
+};
+static const struct ui_binding announce_sysop_bindings[] = {
+	ANNOUNCE_KEYS,
+	{ UI_ACT_NEW, { 'n' }, NULL, "Sysops: write an announcement", "n", "new" },
+	{ UI_ACT_DELETE, { 'd', UI_KEY_DELETE }, NULL, "Sysops: delete the announcement (asks first)",
+		"d", "delete" },
+	ANNOUNCE_TAIL,
+};
+
 #define KEYMAP(name, table) { name, table, sizeof(table) / sizeof((table)[0]) }
 const struct ui_keymap ui_keymap_menu = KEYMAP("Main menu", menu_bindings);
 const struct ui_keymap ui_keymap_pager = KEYMAP("Page viewer", pager_bindings);
@@ -321,6 +490,18 @@ const struct ui_keymap ui_keymap_challenge_detail = KEYMAP("Challenge", challeng
 const struct ui_keymap ui_keymap_areas_choose = KEYMAP("Focus areas", areas_choose_bindings);
 const struct ui_keymap ui_keymap_archive = KEYMAP("Past questions", archive_bindings);
 const struct ui_keymap ui_keymap_question = KEYMAP("Question settings", question_bindings);
+const struct ui_keymap ui_keymap_form = KEYMAP("Form", form_bindings);
+const struct ui_keymap ui_keymap_account = KEYMAP("Your account", account_bindings);
+const struct ui_keymap ui_keymap_keys = KEYMAP("Your keys", keys_bindings);
+const struct ui_keymap ui_keymap_join = KEYMAP("Next step", join_bindings);
+const struct ui_keymap ui_keymap_directory = KEYMAP("Member directory", directory_bindings);
+const struct ui_keymap ui_keymap_profile = KEYMAP("Member profile", profile_bindings);
+const struct ui_keymap ui_keymap_messages = KEYMAP("Messages", messages_bindings);
+const struct ui_keymap ui_keymap_message = KEYMAP("Message", message_bindings);
+const struct ui_keymap ui_keymap_blocked = KEYMAP("Members you block", blocked_bindings);
+const struct ui_keymap ui_keymap_announce = KEYMAP("News and announcements", announce_bindings);
+const struct ui_keymap ui_keymap_announce_sysop = KEYMAP("News and announcements",
+	announce_sysop_bindings);
 
 int ui_keymap_lookup(const struct ui_keymap *km, int key)
 {

@@ -2,7 +2,15 @@
  * main.c: the `bbs` program: command line, user lookup, startup and teardown.
  *
  *   bbs -d DIR --user HANDLE
- *   bbs -d DIR --guest
+ *   bbs -d DIR --guest [--key "TYPE BASE64"]
+ *   bbs -d DIR --join [--key "TYPE BASE64"]
+ *
+ * --join is a newcomer with an invite code (bbsd's "join" login): the join screen (join.c),
+ * top line "join". --key is the public key a guest or newcomer connected with (validated with
+ * keys_parse_authorized): an application or a join can bind it.
+ * A member whose password a sysop reset (must_change_password) gets the forced password
+ * change before the menu. A member's preferences apply from the start: time zone (TZ, when
+ * /usr/share/zoneinfo has it, else UTC), ASCII-only drawing, colour off.
  *
  * --guest is a first-time visitor (bbsd's "guest" login): no user is looked up, the top line
  * says "guest", and only the public pages can be reached (see menu.c and pager.c).
@@ -19,6 +27,7 @@
 #include "ui/ui.h"
 
 #include "common/common.h"
+#include "keys/keys.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -29,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DB_NAME "portal.db"
@@ -39,10 +49,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bbs -d DIR --user HANDLE\n"
-		"       bbs -d DIR --guest\n"
+		"       bbs -d DIR --guest [--key \"TYPE BASE64\"]\n"
+		"       bbs -d DIR --join [--key \"TYPE BASE64\"]\n"
 		"  -d, --dir DIR       the portal's data directory (holds " DB_NAME ")\n"
 		"  -u, --user HANDLE   the member to show the portal for\n"
 		"      --guest         the public pages only, for a visitor who is not a member\n"
+		"      --join          join with an invite code\n"
+		"      --key KEY       the public key a guest or newcomer connected with\n"
 		"  -h, --help          show this help\n");
 }
 
@@ -58,6 +71,8 @@ struct options {
 	const char *dir;
 	const char *user;
 	bool guest;
+	bool join;
+	const char *key;
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -68,6 +83,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "guest", no_argument, NULL, 'g' },
+		{ "join", no_argument, NULL, 'J' },
+		{ "key", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -75,12 +92,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->dir = NULL;
 	o->user = NULL;
 	o->guest = false;
+	o->join = false;
+	o->key = NULL;
 	opterr = 0; /* our own one-line messages */
 	while ((c = getopt_long(argc, argv, "d:u:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->dir = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'g': o->guest = true; break;
+		case 'J': o->join = true; break;
+		case 'K': o->key = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			fprintf(stderr, "bbs: bad option\n");
@@ -88,10 +109,22 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return 2;
 		}
 	}
-	/* Exactly one of --user and --guest. */
-	if (optind < argc || !o->dir || !o->dir[0] || (!o->user == !o->guest)) {
+	/* Exactly one of --user, --guest and --join; --key only with --guest or --join. */
+	if (optind < argc || !o->dir || !o->dir[0] ||
+	    (o->user ? 1 : 0) + (o->guest ? 1 : 0) + (o->join ? 1 : 0) != 1 ||
+	    (o->key && !o->guest && !o->join)) {
 		usage(stderr);
 		return 2;
+	}
+	if (o->key) {
+		struct keys_pub pub = { 0 };
+		const char *reason = NULL;
+		int r = keys_parse_authorized(o->key, &pub, &reason);
+		keys_pub_finish(&pub);
+		if (r != 0) {
+			fprintf(stderr, "bbs: --key: %s\n", reason ? reason : "not a public key");
+			return 2;
+		}
 	}
 	return -1;
 }
@@ -123,8 +156,26 @@ static int load_user(struct store *st, const char *handle, struct store_user **o
 	return 0;
 }
 
-/* user NULL: a guest. */
-static int run(struct store *st, const struct store_user *user)
+/* A member's preferences that must be in place before the screen starts. */
+static void apply_prefs(const struct store_user *user)
+{
+	const char *tz = "UTC";
+
+	if (user && user->timezone && user->timezone[0] && ui_account_zone_valid(user->timezone))
+		tz = user->timezone;
+	/* ui_format_time uses localtime_r: TZ decides what members read. An unknown or
+	 * unsafe name falls back to UTC (never a path of the member's choosing). */
+	if (setenv("TZ", tz, 1) == 0)
+		tzset();
+	if (!user)
+		return;
+	if (user->ascii_only)
+		ui_draw_set_ascii(true);
+	ui_term_set_colour(user->colour);
+}
+
+/* user NULL: a guest, or a newcomer (join). */
+static int run(struct store *st, const struct store_user *user, const struct options *o)
 {
 	struct ui_app app;
 	char *site = NULL;
@@ -137,18 +188,27 @@ static int run(struct store *st, const struct store_user *user)
 		site = xstrdup(SITE_NAME_DEFAULT);
 	}
 	char *identity = user ? xasprintf("%s (%s)", user->handle, store_role_name(user->role))
-		: xstrdup("guest");
+		: xstrdup(o->join ? "join" : "guest");
 	app.st = st;
 	app.user = user;
-	app.guest = user == NULL;
+	app.guest = user == NULL && !o->join;
+	app.join = o->join;
+	app.login_key = o->key;
 	app.site_name = site;
 	app.identity = identity;
 
 	/* Without a UTF-8 locale curses cannot show UTF-8: draw '?' for non-ASCII instead. */
 	ui_draw_set_ascii(strcmp(nl_langinfo(CODESET), "UTF-8") != 0);
+	apply_prefs(user);
 
 	/* Read the store before the screen starts, so that errors can still go to stderr. */
-	struct ui_screen *menu = ui_menu_create(&app);
+	struct ui_screen *menu;
+	if (o->join)
+		menu = ui_join_create(&app);
+	else if (user && user->must_change_password)
+		menu = ui_password_forced_create(&app); /* the menu only after a new password */
+	else
+		menu = ui_menu_create(&app);
 
 	switch (ui_term_open(&term)) {
 	case UI_TERM_OK:
@@ -161,7 +221,7 @@ static int run(struct store *st, const struct store_user *user)
 		{
 			char bye[160];
 			/* Below the portal's screen, so the member sees why the session ended. */
-			if (ui_idle_goodbye(bye, sizeof bye))
+			if (ui_idle_goodbye(bye, sizeof bye) || ui_join_goodbye(bye, sizeof bye))
 				(void)printf("%s\r\n", bye);
 		}
 		break;
@@ -212,9 +272,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bbs: cannot open the database: %s\n", bbs_strerror(r));
 		return 1;
 	}
-	status = o.guest ? 0 : load_user(st, o.user, &user);
+	if (keys_init() != 0) {
+		fprintf(stderr, "bbs: cannot start the cryptography library\n");
+		store_close(st);
+		return 1;
+	}
+	status = o.user ? load_user(st, o.user, &user) : 0;
 	if (status == 0)
-		status = run(st, user);
+		status = run(st, user, &o);
 	store_user_free(user);
 	store_close(st);
 	return status;

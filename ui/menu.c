@@ -3,15 +3,18 @@
  *
  * Items, in order: the focus areas from the store (store_area_list), "Discussion boards"
  * (its summary is the member's unread count), "The challenge question" (its summary: "N
- * challenges, M members answered"), "Who we are", "Log off".
+ * challenges, M members answered"), "Messages" ("N unread" / "no unread messages"), "Member
+ * directory", "News and announcements" ("N new"), "Your account", "Who we are", "Log off".
  * Each shows its number (1-9 open it directly), its name and, when there is room, its
  * one-line summary. The selected item is drawn in reverse video AND marked with ">", so it
  * is visible on terminals without attributes. n opens the next unread discussion, / searches.
- * Right after login, a draft the member left unsent is offered back on the bottom line.
+ * Right after login, the announcements the member has not seen open once in a pager (leaving
+ * it marks them seen), then a draft the member left unsent is offered back on the bottom line.
  *
  * A guest (app->guest) gets the public menu: Welcome, the focus areas, "The challenge
- * question" (its text and dates only, ui_question_public_create), "Who we are", "Log off";
- * no boards, no n, no /, no draft, and no summary that counts what members wrote.
+ * question" (its text and dates only, ui_question_public_create), "Who we are", "Apply for
+ * membership" (only while the registration mode is OPEN), "Log off"; no boards, no messages,
+ * no directory, no news, no n, no /, no draft, and no summary that counts what members wrote.
  *
  * Must never: read the store while drawing (items are loaded at creation, the unread count
  * when the menu is on top again), or let the selection leave the item list whatever the
@@ -25,7 +28,7 @@
 #include <stdlib.h>
 
 enum menu_kind { ITEM_PAGE, ITEM_AREA, ITEM_BOARDS, ITEM_CHALLENGE, ITEM_QUESTION_PUBLIC,
-	ITEM_LOGOFF };
+	ITEM_MESSAGES, ITEM_DIRECTORY, ITEM_NEWS, ITEM_ACCOUNT, ITEM_APPLY, ITEM_LOGOFF };
 
 struct menu_item {
 	enum menu_kind kind;
@@ -48,6 +51,10 @@ struct menu {
 	int list_y;
 	int list_rows;
 	int label_w;             /* widest "N. name" */
+	/* After login: the news pager is open; when the menu is on top again, mark up to this
+	 * announcement seen and offer the draft. */
+	int64_t news_seen_upto;
+	bool offer_draft;
 };
 
 /* Why this text is here and not in the store: it is the label of a UI function, like
@@ -55,12 +62,21 @@ struct menu {
 #define MENU_WHO_NAME "Who we are"
 #define MENU_WHO_SLUG "who-we-are"
 #define MENU_WHO_SUMMARY_KEY "who_we_are_summary"
-#define MENU_WHO_SUMMARY_DEFAULT "Our shared principles, news and announcements"
+#define MENU_WHO_SUMMARY_DEFAULT "The alliance and its shared principles"
 #define MENU_LOGOFF_NAME "Log off"
 #define MENU_BOARDS_NAME "Discussion boards"
 #define MENU_CHALLENGE_NAME "The challenge question"
 #define MENU_WELCOME_NAME "Welcome"
 #define MENU_WELCOME_SLUG "welcome"
+#define MENU_MESSAGES_NAME "Messages"
+#define MENU_DIRECTORY_NAME "Member directory"
+#define MENU_DIRECTORY_SUMMARY "Find members by name, organisation, sector, country"
+#define MENU_NEWS_NAME "News and announcements"
+#define MENU_ACCOUNT_NAME "Your account"
+#define MENU_ACCOUNT_SUMMARY "Profile, keys, password, preferences"
+#define MENU_APPLY_NAME "Apply for membership"
+#define MENU_APPLY_SUMMARY "Ask to join the portal"
+#define MENU_NEWS_TITLE "News and announcements"
 
 static void menu_add(struct menu *m, enum menu_kind kind, const char *name, const char *summary,
 	const char *slug)
@@ -102,18 +118,50 @@ static char *menu_question_public_summary(struct ui_app *app)
 	return xstrdup(status);
 }
 
-/* The summaries that change as members write: unread discussions, challenges. */
+/* "N unread" / "no unread messages" ("" when the count cannot be read). */
+static char *menu_messages_summary(struct ui_app *app)
+{
+	int64_t count = 0;
+
+	if (store_message_unread(app->st, app->user->id, &count) != 0)
+		return xstrdup("");
+	return count > 0 ? xasprintf("%lld unread", (long long)count)
+			 : xstrdup("no unread messages");
+}
+
+/* "N new" / "nothing new". */
+static char *menu_news_summary(struct ui_app *app)
+{
+	struct store_announcement *v = NULL;
+	size_t n = 0;
+
+	if (store_announcement_unread(app->st, app->user->id, &v, &n) != 0)
+		return xstrdup("");
+	store_announcement_list_free(v, n);
+	return n > 0 ? xasprintf("%zu new", n) : xstrdup("nothing new");
+}
+
+/* The summaries that change as members write: unread discussions, challenges, messages,
+ * news. */
 static void menu_summaries(struct menu *m, struct ui_app *app)
 {
 	int64_t count = 0;
 
-	if (app->guest)
+	if (app->guest || !app->user)
 		return; /* these count members' content */
 	for (size_t i = 0; i < m->n; i++) {
 		struct menu_item *it = &m->items[i];
 		if (it->kind == ITEM_CHALLENGE) {
 			free(it->summary);
 			it->summary = menu_challenge_summary(app);
+		}
+		if (it->kind == ITEM_MESSAGES) {
+			free(it->summary);
+			it->summary = menu_messages_summary(app);
+		}
+		if (it->kind == ITEM_NEWS) {
+			free(it->summary);
+			it->summary = menu_news_summary(app);
 		}
 		if (it->kind != ITEM_BOARDS)
 			continue;
@@ -162,9 +210,9 @@ static void menu_layout(struct ui_screen *s, const struct ui_rect *b)
 
 	m->body = *b;
 	m->margin = b->cols >= 40 ? 1 : 0;
-	/* With room, a blank line above and below the heading; on small windows every row is
-	 * an item. */
-	bool roomy = b->rows >= 10;
+	/* With room, a blank line above and below the heading; on small windows (or when the
+	 * blank lines would push items off the screen) every row is an item. */
+	bool roomy = b->rows >= 10 && b->rows >= (int)m->n + 3;
 	m->heading_y = b->y + (roomy ? 1 : 0);
 	m->list_y = m->heading_y + (roomy ? 2 : 1);
 	m->list_rows = b->y + b->rows - m->list_y;
@@ -228,8 +276,14 @@ static void menu_open(struct menu *m, struct ui_app *app)
 {
 	const struct menu_item *it = &m->items[m->sel];
 
-	/* A guest's menu has no such items; refuse them even so (nothing members wrote). */
-	if (app->guest && (it->kind == ITEM_BOARDS || it->kind == ITEM_CHALLENGE))
+	/* A guest's menu has no such items; refuse them even so (nothing members wrote). A
+	 * member has no application to make. */
+	bool members_only = it->kind == ITEM_BOARDS || it->kind == ITEM_CHALLENGE ||
+		it->kind == ITEM_MESSAGES || it->kind == ITEM_DIRECTORY || it->kind == ITEM_NEWS ||
+		it->kind == ITEM_ACCOUNT;
+	if ((app->guest || !app->user) && members_only)
+		return;
+	if (it->kind == ITEM_APPLY && !app->guest)
 		return;
 
 	switch (it->kind) {
@@ -247,6 +301,21 @@ static void menu_open(struct menu *m, struct ui_app *app)
 		break;
 	case ITEM_QUESTION_PUBLIC:
 		ui_app_push(app, ui_question_public_create(app));
+		break;
+	case ITEM_MESSAGES:
+		ui_app_push(app, ui_messages_create(app));
+		break;
+	case ITEM_DIRECTORY:
+		ui_app_push(app, ui_directory_create(app));
+		break;
+	case ITEM_NEWS:
+		ui_app_push(app, ui_announcements_create(app));
+		break;
+	case ITEM_ACCOUNT:
+		ui_app_push(app, ui_account_create(app));
+		break;
+	case ITEM_APPLY:
+		ui_app_push(app, ui_apply_create(app));
 		break;
 	case ITEM_LOGOFF:
 		/* Choosing "Log off" is already the explicit request: no second question. */
@@ -299,20 +368,12 @@ static enum ui_result menu_action(struct ui_screen *s, struct ui_app *app, int a
 	return m->sel != old ? UI_RES_REDRAW : UI_RES_NONE;
 }
 
-static void menu_resume(struct ui_screen *s, struct ui_app *app)
-{
-	menu_summaries((struct menu *)s, app);
-}
-
-/* After login: offer the latest unsent draft back (the link may have dropped mid-post). */
-static void menu_start(struct ui_screen *s, struct ui_app *app)
+/* Offers the latest unsent draft back (the link may have dropped mid-post). */
+static void menu_offer_draft(struct ui_app *app)
 {
 	struct store_draft d = { 0 };
 	char what[STORE_FIELD_MAX + 64];
 
-	(void)s;
-	if (app->guest)
-		return; /* a guest has no drafts */
 	if (store_draft_latest(app->st, app->user->id, &d) != 0)
 		return;
 	if (d.context && ui_editor_describe(app, d.context, what, sizeof what)) {
@@ -322,6 +383,53 @@ static void menu_start(struct ui_screen *s, struct ui_app *app)
 		free(question);
 	}
 	store_draft_finish(&d);
+}
+
+static void menu_resume(struct ui_screen *s, struct ui_app *app)
+{
+	struct menu *m = (struct menu *)s;
+
+	/* The news shown after login was left: it has been seen. Only now, so that a dropped
+	 * link while it is shown keeps it for the next login. */
+	if (m->news_seen_upto > 0) {
+		int r = store_announcement_mark_seen(app->st, app->user->id, m->news_seen_upto);
+		if (r != 0)
+			log_warn("announcements seen: %s", bbs_strerror(r));
+		m->news_seen_upto = 0;
+	}
+	menu_summaries(m, app);
+	if (m->offer_draft) {
+		m->offer_draft = false;
+		menu_offer_draft(app);
+	}
+}
+
+/* After login: the unread announcements once (a pager), then the draft offer. */
+static void menu_start(struct ui_screen *s, struct ui_app *app)
+{
+	struct menu *m = (struct menu *)s;
+	struct store_announcement *v = NULL;
+	size_t n = 0;
+
+	if (app->guest || !app->user)
+		return; /* a guest has no drafts and no news of members */
+	if (store_announcement_unread(app->st, app->user->id, &v, &n) == 0 && n > 0) {
+		char *text = NULL;
+		for (size_t i = 0; i < n; i++) {
+			char when[UI_TIME_LEN];
+			ui_format_time(v[i].created, when, sizeof when);
+			ui_format_append(&text, "%s%s  %s\n\n%s\n", i ? "\n" : "", when, v[i].title,
+				v[i].body);
+			if (v[i].id > m->news_seen_upto)
+				m->news_seen_upto = v[i].id;
+		}
+		store_announcement_list_free(v, n);
+		ui_app_push(app, ui_pager_create(MENU_NEWS_TITLE, text));
+		free(text);
+		m->offer_draft = true; /* when the pager is left (menu_resume) */
+		return;
+	}
+	menu_offer_draft(app);
 }
 
 static void menu_destroy(struct ui_screen *s)
@@ -368,13 +476,17 @@ struct ui_screen *ui_menu_create(struct ui_app *app)
 		m->items[m->n - 1].area_id = areas[i].id;
 	}
 	store_area_list_free(areas, n_areas);
-	if (app->guest) {
+	if (app->guest || !app->user) {
 		char *summary = menu_question_public_summary(app);
 		menu_add(m, ITEM_QUESTION_PUBLIC, MENU_CHALLENGE_NAME, summary, NULL);
 		free(summary);
 	} else {
 		menu_add(m, ITEM_BOARDS, MENU_BOARDS_NAME, NULL, NULL);
 		menu_add(m, ITEM_CHALLENGE, MENU_CHALLENGE_NAME, NULL, NULL);
+		menu_add(m, ITEM_MESSAGES, MENU_MESSAGES_NAME, NULL, NULL);
+		menu_add(m, ITEM_DIRECTORY, MENU_DIRECTORY_NAME, MENU_DIRECTORY_SUMMARY, NULL);
+		menu_add(m, ITEM_NEWS, MENU_NEWS_NAME, NULL, NULL);
+		menu_add(m, ITEM_ACCOUNT, MENU_ACCOUNT_NAME, MENU_ACCOUNT_SUMMARY, NULL);
 		menu_summaries(m, app);
 	}
 
@@ -383,6 +495,11 @@ struct ui_screen *ui_menu_create(struct ui_app *app)
 	menu_add(m, ITEM_PAGE, MENU_WHO_NAME,
 		who_summary && who_summary[0] ? who_summary : MENU_WHO_SUMMARY_DEFAULT, MENU_WHO_SLUG);
 	free(who_summary);
+	if (app->guest) {
+		int mode = STORE_REG_OPEN;
+		if (store_registration_get(app->st, &mode) == 0 && mode == STORE_REG_OPEN)
+			menu_add(m, ITEM_APPLY, MENU_APPLY_NAME, MENU_APPLY_SUMMARY, NULL);
+	}
 	menu_add(m, ITEM_LOGOFF, MENU_LOGOFF_NAME, NULL, NULL);
 	return &m->base;
 }

@@ -74,13 +74,30 @@ static void q_layout(struct ui_screen *s, const struct ui_rect *r)
 	}
 }
 
+/* "YYYY-MM-DD" of t in UTC ("" for t <= 0): the days typed here are UTC days (q_parse_date),
+ * so they are shown as UTC days too, whatever the moderator's own time zone
+ * (ui_format_date would show a local day, one off for zones far from UTC). */
+static void q_format_day(int64_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (t <= 0 || !gmtime_r(&tt, &tm))
+		return;
+	if (strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+		buf[0] = '\0';
+}
+
 static void q_value(const struct qform *f, int i, char *buf, size_t size)
 {
 	buf[0] = '\0';
 	if (i == F_OPENS)
-		ui_format_date(f->opens, buf, size);
+		q_format_day(f->opens, buf, size);
 	else if (i == F_CLOSES)
-		ui_format_date(f->closes, buf, size);
+		q_format_day(f->closes, buf, size);
 	else if (i == F_VISIBLE)
 		bbs_strlcpy(buf, f->reveal ? "no" : "yes", size);
 }
@@ -92,7 +109,8 @@ static void q_draw(struct ui_screen *s, WINDOW *w)
 
 	if (f->width <= 0)
 		return;
-	ui_draw_str(w, f->heading_y, f->x0, f->width, "Question settings", ui_term_heading_attr());
+	ui_draw_str(w, f->heading_y, f->x0, f->width, "Question settings (dates are UTC days)",
+		ui_term_heading_attr());
 	for (int i = 0; i < F_COUNT; i++) {
 		char label[160], value[32];
 		bool sel = i == f->sel;

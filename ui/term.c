@@ -93,6 +93,7 @@ enum {
 static SCREEN *term_screen;
 static bool term_cursor_hidden;
 static bool term_colors;
+static bool term_colour_wanted = true;  /* a member may turn colours off */
 static int term_heading = A_BOLD;
 
 static volatile sig_atomic_t term_winch;    /* a SIGWINCH arrived since we last looked */
@@ -144,6 +145,7 @@ static const struct {
 	{ "\033[F", KEY_END }, { "\033OF", KEY_END }, { "\033[4~", KEY_END }, { "\033[8~", KEY_END },
 	{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
 	{ "\033[2~", KEY_IC }, { "\033[3~", KEY_DC },
+	{ "\033[Z", KEY_BTAB },   /* Shift-Tab (forms) */
 };
 
 /* Leaves at once from a signal handler: async-signal-safe calls only. */
@@ -364,7 +366,7 @@ static void term_set_modes(void)
 	(void)idlok(stdscr, TRUE);
 
 
-	if (has_colors() && start_color() == OK) {
+	if (term_colour_wanted && has_colors() && start_color() == OK) {
 		short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
 		if (init_pair(1, COLOR_CYAN, bg) == OK) {
 			term_colors = true;
@@ -856,4 +858,9 @@ bool ui_term_has_colors(void)
 int ui_term_heading_attr(void)
 {
 	return term_heading;
+}
+
+void ui_term_set_colour(bool on)
+{
+	term_colour_wanted = on;
 }

@@ -14,7 +14,7 @@
  *   menu.c    the main menu screen
  *   pager.c   the page viewer screen
  *   help.c    the help screen, generated from the opener's binding table
- *   format.c  time ("YYYY-MM-DD HH:MM" UTC) and count wording (no curses)
+ *   format.c  time ("YYYY-MM-DD HH:MM" in the member's zone) and count wording (no curses)
  *   editbuf.c the editor's text buffer: UTF-8 editing, cursor moves, wrap (no curses)
  *   editor.c  the editor screen (new discussion, reply, edit) and its drafts
  *   boards.c  the board list
@@ -208,6 +208,10 @@ enum ui_action {
 	UI_ACT_PROMOTE,
 	UI_ACT_SETTINGS,
 	UI_ACT_QUICK_EXIT,  /* ^\: handled in term.c on every screen; in the tables for help */
+	/* membership: directory and messages */
+	UI_ACT_MESSAGE,     /* write a private message to this member */
+	UI_ACT_BLOCK,       /* block / unblock the sender (asks first) */
+	UI_ACT_BLOCKED,     /* the list of members one blocks */
 };
 
 #define UI_BINDING_KEYS 10
@@ -244,6 +248,17 @@ extern const struct ui_keymap ui_keymap_challenge_detail;
 extern const struct ui_keymap ui_keymap_areas_choose;
 extern const struct ui_keymap ui_keymap_archive;
 extern const struct ui_keymap ui_keymap_question;         /* question settings */
+extern const struct ui_keymap ui_keymap_form;             /* form.c */
+extern const struct ui_keymap ui_keymap_account;          /* Your account's menu */
+extern const struct ui_keymap ui_keymap_keys;             /* Your account > Keys */
+extern const struct ui_keymap ui_keymap_join;             /* the join screen's page */
+extern const struct ui_keymap ui_keymap_directory;        /* the member directory */
+extern const struct ui_keymap ui_keymap_profile;          /* a member's profile */
+extern const struct ui_keymap ui_keymap_messages;         /* inbox / sent */
+extern const struct ui_keymap ui_keymap_message;          /* one message */
+extern const struct ui_keymap ui_keymap_blocked;          /* members one blocks */
+extern const struct ui_keymap ui_keymap_announce;         /* news: members */
+extern const struct ui_keymap ui_keymap_announce_sysop;   /* news: sysops (n, d) */
 
 /* The action bound to key in km, or UI_ACT_NONE. */
 int ui_keymap_lookup(const struct ui_keymap *km, int key);
@@ -297,7 +312,8 @@ enum ui_result {
  * - wait_ms(): how long the next key wait may last (-1: no timeout); the editor's draft timer;
  * - resume(): the screen is on top again (the one above it closed): reload what may have
  *   changed (counts, read marks);
- * - start(): called once by ui_app_run for the first screen, after it was first drawn.
+ * - start(): called once by ui_app_run for the first screen, after it was first drawn (and by
+ *   the forced password change for the main menu it opens, which is then the real start).
  * show_cursor: the terminal's cursor is shown at cursor() (text input).
  */
 struct ui_screen {
@@ -323,6 +339,11 @@ struct ui_app {
 	 * screens (menu, pages, the question's text, help), whose tables bind nothing else. */
 	const struct store_user *user;
 	bool guest;
+	/* `bbs --join`: a newcomer with an invite code (bbsd's "join" login); app->user NULL. */
+	bool join;
+	/* Guest or join: the public key they connected with, "TYPE BASE64" (from bbsd's
+	 * --key), or NULL when they logged in without a key. */
+	const char *login_key;
 	const char *site_name;       /* clean text for the top line */
 	const char *identity;        /* "handle (role)" */
 	bool quit;
@@ -389,9 +410,10 @@ void ui_list_layout(const struct ui_rect *r, struct ui_list_geom *g, struct ui_s
 
 /* ---- formatting (format.c; no curses) ---- */
 #define UI_TIME_LEN 17   /* "YYYY-MM-DD HH:MM" + NUL */
-/* The one time format of the UI: "YYYY-MM-DD HH:MM" in UTC ("" for t <= 0). */
+/* The one time format of the UI: "YYYY-MM-DD HH:MM" in the member's time zone (TZ: set by
+ * main.c at startup and by the preferences form; UTC by default) ("" for t <= 0). */
 void ui_format_time(int64_t t, char *buf, size_t size);
-/* "YYYY-MM-DD" of t (UTC), "" for t <= 0. */
+/* "YYYY-MM-DD" of t in the member's time zone (as ui_format_time), "" for t <= 0. */
 void ui_format_date(int64_t t, char *buf, size_t size);
 /* Appends printf-formatted text to *text (NULL or a heap string), for screens built as a
  * page of text. */
@@ -598,6 +620,109 @@ void ui_question_status(const struct store_question *q, char *buf, size_t size);
 /* "Global, Technology" (short) or "Global response, Technology solutions" for c's areas. */
 void ui_challenge_areas(const struct store_area *areas, size_t nareas,
 	const struct store_challenge *c, bool short_names, char *buf, size_t size);
+
+/* ---- membership (issue 5) ----
+ * form.c      a form screen: labelled one-line, multi-line, hidden (password), choice and
+ *             yes/no fields; shared by the screens below
+ * apply.c     a guest's application for membership
+ * join.c      `bbs --join`: invite code, then handle and a way to log in
+ * account.c   "Your account": profile, keys, password, preferences; the forced password change
+ * directory.c the member directory and a member's profile
+ * messages.c  private messages: inbox, sent, read, reply, delete, block
+ * announce.c  news and announcements (and the unread ones shown once after login) */
+/* A form screen (form.c). Fields are added after ui_form_create, in order, and named by the
+ * index the add function returns. Keys: Up/Down/Tab/Shift-Tab move between fields, Enter on a
+ * one-line field goes to the next one (in a multi-line field it starts a new line; on the
+ * button it submits), ^X submits, Esc leaves (asking first when something was typed), ^G help.
+ * Space, Left and Right change a choice or a yes/no field. A bracketed paste goes into the
+ * current text field after ui_editbuf_paste's sanitising. Each text field has a byte limit: a
+ * key or paste that would pass it is refused whole with a message. Hidden (password) fields
+ * draw one '*' per character, never the text. */
+enum ui_form_kind {
+	UI_FORM_TEXT,     /* one line, scrolls sideways */
+	UI_FORM_HIDDEN,   /* one line, drawn as '*' */
+	UI_FORM_MULTI,    /* a few rows, wrapped */
+	UI_FORM_CHOICE,   /* one of fixed options */
+	UI_FORM_YESNO,
+	UI_FORM_NOTE,     /* read-only text (wrapped), never selected */
+	UI_FORM_BUTTON,   /* Enter submits */
+};
+/* Submit hook (^X or Enter on the button). Returns NULL when the form is done: the form then
+ * closes itself and opens *next if the hook set it. Otherwise returns an error message (copied
+ * at once) that the form shows under field *field (-1: on the message row) and stays open. */
+typedef const char *(*ui_form_submit_fn)(struct ui_app *app, struct ui_screen *form, void *ctx,
+	int *field, struct ui_screen **next);
+/* Called after a choice or yes/no field changed (may show or hide fields); may be NULL. */
+typedef void (*ui_form_change_fn)(struct ui_app *app, struct ui_screen *form, void *ctx,
+	int field);
+struct ui_form_spec {
+	const char *heading;
+	const char *intro;            /* may be NULL: a paragraph under the heading */
+	ui_form_submit_fn submit;
+	ui_form_change_fn change;     /* may be NULL */
+	void (*free_ctx)(void *ctx);  /* may be NULL */
+	bool no_leave;                /* Esc asks "Log off?" instead of leaving (a forced form) */
+};
+/* spec's strings are copied. ctx belongs to the form when spec->free_ctx is set. */
+struct ui_screen *ui_form_create(const struct ui_form_spec *spec, void *ctx);
+/* Adds a field; returns its index. label: "Handle"; value: initial text (NULL: empty) for
+ * text kinds, the note's text for UI_FORM_NOTE, the button's label for UI_FORM_BUTTON. max:
+ * byte limit of a text field. rows: visible rows of a multi-line field. */
+int ui_form_add(struct ui_screen *form, enum ui_form_kind kind, const char *label,
+	const char *value, size_t max, int rows);
+/* A choice among n options (copied pointers: the strings must outlive the form), sel chosen. */
+int ui_form_add_choice(struct ui_screen *form, const char *label, const char *const *options,
+	size_t n, size_t sel);
+int ui_form_add_yesno(struct ui_screen *form, const char *label, bool yes);
+/* A field's clean text ("" for non-text kinds); valid until the field changes. */
+const char *ui_form_text(struct ui_screen *form, int field);
+size_t ui_form_choice(struct ui_screen *form, int field);
+bool ui_form_yes(struct ui_screen *form, int field);
+/* Shows or hides a field (hidden fields are neither drawn nor visited). */
+void ui_form_show(struct ui_screen *form, int field, bool shown);
+/* Replaces a text field's text (a hidden field's old text is wiped first) or a note's text. */
+void ui_form_set_text(struct ui_screen *form, int field, const char *text);
+/* Wipes the text of every hidden (password) field (after use). */
+void ui_form_wipe_hidden(struct ui_screen *form);
+/* Moves the selection to field. */
+void ui_form_focus(struct ui_screen *form, int field);
+/* True if s is a form screen. */
+bool ui_form_is(const struct ui_screen *s);
+/* account.c, for the joining screens too: checks a new password typed twice (the same, and
+ * keys_password_policy) and hashes it into out (size >= KEYS_PWHASH_LEN). NULL on success,
+ * else a static message (then out is ""). */
+const char *ui_account_new_password(const char *pw, const char *again, char *out, size_t size);
+/* Checks a time zone name: "" or "UTC" (UTC), or an IANA name whose file
+ * /usr/share/zoneinfo/NAME is a regular file. */
+bool ui_account_zone_valid(const char *name);
+
+/* For a guest: the application form. NULL (message shown) if applications are closed. */
+struct ui_screen *ui_apply_create(struct ui_app *app);
+/* For `bbs --join`: the first screen (asks for the invite code). */
+struct ui_screen *ui_join_create(struct ui_app *app);
+/* After the join screen ended the session (too many wrong codes): the line to print below
+ * the screen into buf and true; else "" and false. */
+bool ui_join_goodbye(char *buf, size_t size);
+/* Exit status of `bbs` after too many wrong invite codes (bbsd counts it as a failed login). */
+#define BBS_UI_EXIT_ABUSE 4
+/* Colours off (a member's preference): call before ui_term_open. */
+void ui_term_set_colour(bool on);
+/* "Your account" for the member. */
+struct ui_screen *ui_account_create(struct ui_app *app);
+/* The forced password change (must_change_password): the first screen before the menu. */
+struct ui_screen *ui_password_forced_create(struct ui_app *app);
+struct ui_screen *ui_directory_create(struct ui_app *app);
+/* A member's profile (from the directory or a message); NULL (message shown) if not listed. */
+struct ui_screen *ui_member_profile_create(struct ui_app *app, const char *handle);
+struct ui_screen *ui_messages_create(struct ui_app *app);
+/* The editor for a new message to handle (asks for the handle when NULL). */
+struct ui_screen *ui_message_compose(struct ui_app *app, const char *handle);
+struct ui_screen *ui_announcements_create(struct ui_app *app);
+/* Draft contexts "message:HANDLE" and "message-reply:ID" (messages.c), for the draft offer
+ * after login (ui_editor_from_context / ui_editor_describe). */
+bool ui_message_context(const char *context);
+struct ui_screen *ui_message_from_context(struct ui_app *app, const char *context);
+bool ui_message_describe(struct ui_app *app, const char *context, char *buf, size_t size);
 
 /* ---- shared navigation (nav.c) ---- */
 /* Opens the next discussion with unread posts at its first unread post, on top of the current

@@ -115,7 +115,7 @@ static void drop_on_page(struct tc_fixture *fx)
 
 	tc_note("RST while a page is shown");
 	TC_REQUIRE(portal_wait_menu(tc, TC_WAIT_MS));
-	TC_REQUIRE(tc_send(tc, PORTAL_KEY_WHO) == 0);
+	TC_REQUIRE(portal_open(tc, PORTAL_ITEM_WHO));
 	TC_REQUIRE(portal_wait_page(tc, portal_items[PORTAL_ITEM_WHO], TC_WAIT_MS));
 	expect_session(fx, NULL, 0);
 	tc_drop(tc);

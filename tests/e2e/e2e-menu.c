@@ -1,7 +1,8 @@
 /*
  * e2e-menu: the main menu and the pages behind it, driven like a member would. Each of the
- * three focus areas, "Discussion boards", "The challenge question" and "Who we are" opens and closes, reached with CSI arrows, SS3 arrows,
- * j/k and digits; q and Esc go back; ? opens the help screen and q closes it; Esc then n
+ * three focus areas, "Discussion boards", "The challenge question", "Member directory", "News
+ * and announcements" and "Who we are" opens and closes, reached with CSI arrows, SS3 arrows,
+ * j/k and digits (items 10 and 11 have no digit); q and Esc go back; ? opens the help screen and q closes it; Esc then n
  * keeps the session; q then y logs off with exit status 0.
  */
 #include <stdbool.h>
@@ -91,7 +92,8 @@ int main(void)
 	open_and_close(tc, 2, "3", TC_KEY_ESC);
 	open_and_close(tc, PORTAL_ITEM_BOARDS, PORTAL_KEY_BOARDS, "q");
 	open_and_close(tc, PORTAL_ITEM_CHALLENGE, PORTAL_KEY_CHALLENGE, TC_KEY_ESC);
-	open_and_close(tc, PORTAL_ITEM_WHO, PORTAL_KEY_WHO, "q");
+	open_and_close(tc, PORTAL_ITEM_DIRECTORY, PORTAL_KEY_DIRECTORY, "q");
+	open_and_close(tc, PORTAL_ITEM_NEWS, PORTAL_KEY_NEWS, TC_KEY_ESC);
 
 	help(tc);
 

@@ -48,7 +48,7 @@ static void page_at_size(struct tc *tc, int cols, int rows)
 {
 	tc_note("a page at %dx%d, then resized to 80x24 and back", cols, rows);
 	TC_REQUIRE(tc_resize(tc, cols, rows) == 0);
-	TC_REQUIRE(tc_send(tc, PORTAL_KEY_WHO) == 0);
+	TC_REQUIRE(portal_open(tc, PORTAL_ITEM_WHO));
 	TC_REQUIRE(portal_wait_page(tc, portal_items[PORTAL_ITEM_WHO], TC_WAIT_MS));
 	TC_CHECK(portal_top_line(tc_screen(tc), "sysop (sysop)"));
 	TC_REQUIRE(tc_resize(tc, 80, 24) == 0);

@@ -14,6 +14,10 @@ const char *const portal_items[PORTAL_N_ITEMS] = {
 	"Technology solutions",
 	"Discussion boards",
 	"The challenge question",
+	"Messages",
+	"Member directory",
+	"News and announcements",
+	"Your account",
 	"Who we are",
 	"Log off",
 };
@@ -128,6 +132,11 @@ bool portal_move_to(struct tc *tc, int item, const char *down, const char *up)
 		cur = next;
 	}
 	return true;
+}
+
+bool portal_open(struct tc *tc, int item)
+{
+	return portal_move_to(tc, item, "j", "k") && tc_send(tc, "\r") == 0;
 }
 
 struct page_arg {

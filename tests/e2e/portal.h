@@ -14,15 +14,23 @@
 #define PORTAL_MENU "Main menu"
 #define PORTAL_LOGOFF_PROMPT "Log off? (y/n)"
 #define PORTAL_HINT_HELP "? help"
-#define PORTAL_N_ITEMS 7
-/* Indexes into portal_items (digit = index + 1), and the digits that open them. */
+#define PORTAL_N_ITEMS 11
+/* Indexes into portal_items (digit = index + 1 for the first nine), and the digits that open
+ * them. "Who we are" and "Log off" have no digit: portal_open() moves to them. */
 #define PORTAL_ITEM_BOARDS 3
 #define PORTAL_ITEM_CHALLENGE 4
-#define PORTAL_ITEM_WHO 5
-#define PORTAL_ITEM_LOGOFF 6
+#define PORTAL_ITEM_MESSAGES 5
+#define PORTAL_ITEM_DIRECTORY 6
+#define PORTAL_ITEM_NEWS 7
+#define PORTAL_ITEM_ACCOUNT 8
+#define PORTAL_ITEM_WHO 9
+#define PORTAL_ITEM_LOGOFF 10
 #define PORTAL_KEY_BOARDS "4"
 #define PORTAL_KEY_CHALLENGE "5"
-#define PORTAL_KEY_WHO "6"
+#define PORTAL_KEY_MESSAGES "6"
+#define PORTAL_KEY_DIRECTORY "7"
+#define PORTAL_KEY_NEWS "8"
+#define PORTAL_KEY_ACCOUNT "9"
 
 /* The main menu items, in order (item N opens with digit N). */
 extern const char *const portal_items[PORTAL_N_ITEMS];
@@ -38,6 +46,12 @@ int portal_selected(const struct tc_screen *sc);
 bool portal_top_line(const struct tc_screen *sc, const char *handle_role);
 /* The last row shows the key hints, including "? help". */
 bool portal_hints_last_row(const struct tc_screen *sc);
+
+/*
+ * From the main menu: moves the selection to item (j/k, each move confirmed on screen) and
+ * presses Enter. Returns false (screen printed) when the menu or a move did not come.
+ */
+bool portal_open(struct tc *tc, int item);
 
 /* Waits for the main menu with every item and a selection. */
 bool portal_wait_menu(struct tc *tc, int ms);

@@ -1236,6 +1236,33 @@ int tc_auth_pubkey(struct tc *tc, const char *keyfile)
 	return rc;
 }
 
+int tc_auth_pubkey_probe(struct tc *tc, const char *keyfile)
+{
+	ssh_key key = NULL, pub = NULL;
+	int rc;
+
+	if (ssh_pki_import_privkey_file(keyfile, NULL, NULL, NULL, &key) != SSH_OK ||
+	    ssh_pki_export_privkey_to_pubkey(key, &pub) != SSH_OK) {
+		snprintf(tc->err, sizeof tc->err, "cannot import %s", keyfile);
+		ssh_key_free(key);
+		return SSH_AUTH_ERROR;
+	}
+	rc = ssh_userauth_try_publickey(tc->s, NULL, pub);
+	keep_error(tc);
+	ssh_key_free(pub);
+	ssh_key_free(key);
+	return rc;
+}
+
+int tc_auth_kbdint_noprompt(struct tc *tc)
+{
+	int rc = tc_auth_kbdint(tc, "");
+
+	if (rc == SSH_AUTH_SUCCESS && tc->prompts[0] != '\0')
+		return SSH_AUTH_ERROR;
+	return rc;
+}
+
 int tc_auth_kbdint(struct tc *tc, const char *password)
 {
 	int rc, rounds = 0;
@@ -1367,6 +1394,25 @@ struct tc *tc_login_key(const struct tc_fixture *fx, const char *user, const cha
 	const char *term, int cols, int rows)
 {
 	return login(fx, user, NULL, keyfile, term, cols, rows);
+}
+
+struct tc *tc_login_visitor(const struct tc_fixture *fx, const char *user, const char *keyfile,
+	const char *term, int cols, int rows)
+{
+	char err[512];
+	struct tc *tc = tc_connect(fx, user, NULL, NULL, err, sizeof err);
+	int rc;
+
+	if (!tc)
+		tc_fail("connect as %s: %s", user, err);
+	rc = keyfile ? tc_auth_pubkey(tc, keyfile) : tc_auth_kbdint_noprompt(tc);
+	if (rc != SSH_AUTH_SUCCESS)
+		tc_fail("%s auth as %s: rc %d (%s; prompts \"%s\")",
+			keyfile ? "publickey" : "keyboard-interactive", user, rc, tc_error(tc),
+			tc->prompts);
+	if (tc_open_shell(tc, true, term, cols, rows) != 0)
+		tc_fail("shell for %s: %s", user, tc_error(tc));
+	return tc;
 }
 
 static void take(struct tc *tc, const char *buf, int n)

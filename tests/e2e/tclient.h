@@ -224,8 +224,15 @@ int tc_auth_password(struct tc *tc, const char *password);
 /* The "none" method (no password, no key): how a guest logs in. */
 int tc_auth_none(struct tc *tc);
 int tc_auth_pubkey(struct tc *tc, const char *keyfile);
+/* Offers the public half of the key in keyfile (a private key file) without signing: the
+ * "probe". SSH_AUTH_SUCCESS means the server would accept a signature with it. */
+int tc_auth_pubkey_probe(struct tc *tc, const char *keyfile);
 /* Answers every prompt with password; the prompts seen are kept (tc_kbdint_prompts). */
 int tc_auth_kbdint(struct tc *tc, const char *password);
+/* How visitors ("guest", "join") log in without a key: keyboard-interactive with no prompt.
+ * Returns SSH_AUTH_SUCCESS only if the server asked nothing at all (a prompt is answered
+ * with "" and then the result is SSH_AUTH_ERROR). */
+int tc_auth_kbdint_noprompt(struct tc *tc);
 const char *tc_kbdint_prompts(const struct tc *tc);   /* prompts joined with '|' */
 const char *tc_error(const struct tc *tc);            /* libssh's last error text */
 /* Auth methods the server offers (SSH_AUTH_METHOD_* bits), after a "none" attempt. */
@@ -248,6 +255,11 @@ int tc_open_channel_only(struct tc *tc);
 struct tc *tc_login_password(const struct tc_fixture *fx, const char *user,
 	const char *password, const char *term, int cols, int rows);
 struct tc *tc_login_key(const struct tc_fixture *fx, const char *user, const char *keyfile,
+	const char *term, int cols, int rows);
+/* A visitor ("guest" or "join"): with keyfile, public key (any key the server supports);
+ * without, keyboard-interactive with no prompt (tc_auth_kbdint_noprompt). Then a shell with a
+ * pty. Fails the test on any error. */
+struct tc *tc_login_visitor(const struct tc_fixture *fx, const char *user, const char *keyfile,
 	const char *term, int cols, int rows);
 
 /* Reads whatever arrives within ms into the screen; returns bytes read, -1 on EOF/error. */

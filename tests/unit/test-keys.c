@@ -632,6 +632,77 @@ static void test_random(void)
 	keys_wipe(NULL, 10);
 }
 
+/* Invite codes: the format, the alphabet, normalisation of what people type, refusals. */
+static void test_invite(void)
+{
+	static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+	char a[KEYS_INVITE_CODE_LEN], b[KEYS_INVITE_CODE_LEN];
+	char h1[KEYS_INVITE_HASH_LEN], h2[KEYS_INVITE_HASH_LEN];
+	int seen[128] = { 0 };
+
+	for (int round = 0; round < 2000; round++) {
+		keys_invite_code(a);
+		CHECK_INT(strlen(a), KEYS_INVITE_CODE_LEN - 1);
+		for (int i = 0; i < KEYS_INVITE_CODE_LEN - 1; i++) {
+			if (i % 5 == 4) {
+				CHECK(a[i] == '-');
+			} else {
+				CHECK(a[i] && strchr(alphabet, a[i]) != NULL);
+				seen[(unsigned char)a[i] & 127]++;
+			}
+		}
+		/* Its own hash works. */
+		CHECK_INT(keys_invite_hash(a, h1), 0);
+	}
+	/* Every symbol of the alphabet comes up (32,000 draws of 31), no look-alike ever. */
+	for (const char *p = alphabet; *p; p++)
+		CHECK(seen[(unsigned char)*p] > 0);
+	CHECK(seen['0'] == 0 && seen['O'] == 0 && seen['1'] == 0 && seen['I'] == 0 &&
+		seen['L'] == 0);
+	keys_invite_code(a);
+	keys_invite_code(b);
+	CHECK(strcmp(a, b) != 0);
+
+	/* Normalisation: blanks and '-' dropped, lower case raised. */
+	CHECK_INT(keys_invite_hash("abcd efgh-jkmn pqrs", h1), 0);
+	CHECK_INT(keys_invite_hash("ABCD-EFGH-JKMN-PQRS", h2), 0);
+	CHECK_STR(h1, h2);
+	CHECK_INT(strlen(h1), 64);
+	for (int i = 0; i < 64; i++)
+		CHECK((h1[i] >= '0' && h1[i] <= '9') || (h1[i] >= 'a' && h1[i] <= 'f'));
+	CHECK_INT(keys_invite_hash("ABCDEFGHJKMNPQRS", h2), 0);
+	CHECK_STR(h1, h2);
+	CHECK_INT(keys_invite_hash(" abcd-efgh-jkmn-pqrs\t", h2), 0);
+	CHECK_STR(h1, h2);
+	CHECK_INT(keys_invite_hash("\tabcd-efgh-jkmn-pqrs ", h2), 0);
+	CHECK_STR(h1, h2);
+	/* Different codes, different hashes. */
+	CHECK_INT(keys_invite_hash("ABCD-EFGH-JKMN-PQRT", h2), 0);
+	CHECK(strcmp(h1, h2) != 0);
+
+	/* Wrong length or alphabet: refused, out is "". */
+	static const char *const bad[] = {
+		"", "ABCD-EFGH-JKMN-PQR", "ABCD-EFGH-JKMN-PQRSS", "ABCD-EFGH-JKMN-PQR0",
+		"ABCD-EFGH-JKMN-PQRO", "ABCD-EFGH-JKMN-PQR1", "ABCD-EFGH-JKMN-PQRI",
+		"ABCD-EFGH-JKMN-PQRL", "abcd-efgh-jkmn-pqrl", "ABCD_EFGH_JKMN_PQRS",
+		"ABCD-EFGH-JKMN-PQR\xc3\xa9", "ABCD-EFGH-JKMN-PQR\n", "ABCD.EFGH.JKMN.PQRS",
+		"----------------", "ABCD-EFGH-JKMN-PQRS-ABCD",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		memset(h2, 'x', sizeof h2);
+		CHECK_INT(keys_invite_hash(bad[i], h2), BBS_ERR_INVALID);
+		CHECK_STR(h2, "");
+	}
+	CHECK_INT(keys_invite_hash(NULL, h2), BBS_ERR_INVALID);
+	CHECK_STR(h2, "");
+	/* A very long string of blanks around a code is not a code. */
+	char longer[600];
+	memset(longer, ' ', sizeof longer);
+	memcpy(longer + 500, "ABCDEFGHJKMNPQRS", 16);
+	longer[516] = '\0';
+	CHECK_INT(keys_invite_hash(longer, h2), BBS_ERR_INVALID);
+}
+
 /* keys_init may be called again. */
 static void test_init(void)
 {
@@ -643,7 +714,7 @@ int main(void)
 {
 	static void (*const steps[])(void) = {
 		test_init, test_host_keys, test_user_keys, test_bad_lines, test_passwords,
-		test_random
+		test_random, test_invite
 	};
 	return tmpdir_main("test-keys", BBS_LOG_WARN, steps, sizeof steps / sizeof steps[0]);
 }
