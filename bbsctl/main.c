@@ -5,7 +5,8 @@
  *   bbsctl -d DIR user add NAME [--role ROLE] [--password-stdin | --password | --random-password]
  *                              [--key FILE] [--name TEXT] [--org TEXT] [--sector TEXT] [--country TEXT]
  *                              [--region TEXT]
- *   bbsctl -d DIR user list | disable NAME | enable NAME
+ *   bbsctl -d DIR user list | disable NAME | enable NAME | lock NAME | unlock NAME
+ *   bbsctl -d DIR user role NAME ROLE | verify NAME | unverify NAME
  *   bbsctl -d DIR user password NAME (--password-stdin | --password | --random-password)
  *                              [--no-change-required]
  *   bbsctl -d DIR user export NAME [--output FILE]
@@ -17,11 +18,18 @@
  *   bbsctl -d DIR key add NAME FILE | key list NAME | key remove NAME FINGERPRINT
  *   bbsctl -d DIR hostkey
  *   bbsctl -d DIR challenge export --format csv|json [--question ID]
+ *   bbsctl -d DIR session list | session end ID
+ *   bbsctl -d DIR audit verify | audit list [--filter WORDS] [--limit N]
+ *   bbsctl -d DIR audit export [--output FILE]
  *   bbsctl -d DIR backup FILE
  *   bbsctl -d DIR restore FILE
  *
  * Passwords come from stdin or a terminal prompt, never from argv (argv is visible to every
  * user of the machine in ps). Commands are a table: name, handler, usage line.
+ *
+ * The console is actor 0 for the store: every change goes through a store function that
+ * checks the rules (the last active sysop stays) and writes the audit entry; the few store
+ * functions that take no actor get their entry from audit_console().
  *
  * Must never: store or log an invite code (it is printed once; only its hash is kept), print
  * text from the database without cleaning it for the terminal, or overwrite a file.
@@ -51,6 +59,8 @@ struct ctx {
 static int open_store(struct ctx *x)
 {
 	char path[4096];
+	if (x->st)
+		return 0;   /* opened already (commands that check first, then edit) */
 	if (bbs_snprintf(path, sizeof path, "%s/portal.db", x->dir) != 0) {
 		fprintf(stderr, "bbsctl: data directory path too long\n");
 		return 1;
@@ -159,7 +169,7 @@ static int add_key_file(struct ctx *x, int64_t user_id, const char *file)
 		fprintf(stderr, "bbsctl: %s: %s\n", file, reason ? reason : bbs_strerror(r));
 		return 1;
 	}
-	r = store_key_add(x->st, user_id, k.type, k.blob, k.fingerprint, k.comment, NULL);
+	r = store_admin_key_add(x->st, 0, user_id, k.type, k.blob, k.fingerprint, k.comment);
 	if (r == BBS_ERR_EXISTS)
 		fprintf(stderr, "bbsctl: that key is already authorized: %s\n", k.fingerprint);
 	else if (r != 0)
@@ -173,11 +183,36 @@ static int add_key_file(struct ctx *x, int64_t user_id, const char *file)
 static int get_user(struct ctx *x, const char *name, struct store_user **u)
 {
 	int r = store_user_get(x->st, name, u);
-	if (r == BBS_ERR_NOTFOUND)
-		fprintf(stderr, "bbsctl: no user '%s'\n", name);
+	if (r == BBS_ERR_NOTFOUND) {
+		char *h = text_escape_log(name, 64);  /* whatever was typed, never raw */
+		fprintf(stderr, "bbsctl: no user '%s'\n", h);
+		free(h);
+	}
 	else if (r != 0)
 		fprintf(stderr, "bbsctl: %s\n", bbs_strerror(r));
 	return r == 0 ? 0 : 1;
+}
+
+/* Why the store refused a sysop's change, for the console: the last-sysop rule is the one
+ * refusal the console can meet (it may do everything else). */
+static void admin_error(int r, const char *what, const char *handle)
+{
+	if (r == BBS_ERR_DENIED)
+		fprintf(stderr, "bbsctl: refused: %s is the last active sysop; the portal must keep "
+			"one (make another member sysop first)\n", handle);
+	else
+		fprintf(stderr, "bbsctl: cannot %s %s: %s\n", what, handle, bbs_strerror(r));
+}
+
+/* An audit entry the console writes itself, for the changes whose store function takes no
+ * actor. A failure is reported (the change itself was made). */
+static void audit_console(struct ctx *x, const char *action, const char *target,
+	const char *detail)
+{
+	int r = store_audit_append(x->st, 0, action, target, detail, NULL);
+	if (r != 0)
+		fprintf(stderr, "bbsctl: warning: the audit entry (%s %s) was not written: %s\n",
+			action, target, bbs_strerror(r));
 }
 
 static int cmd_init(struct ctx *x, int argc, char **argv)
@@ -284,6 +319,9 @@ static int cmd_user_add(struct ctx *x, int argc, char **argv)
 		fprintf(stderr, "bbsctl: cannot add the user: %s\n", bbs_strerror(r));
 		return 1;
 	}
+	char target[BBS_HANDLE_MAX + 8];
+	(void)bbs_snprintf(target, sizeof target, "user %s", u.handle);
+	audit_console(x, "user-add", target, store_role_name(u.role));
 	printf("user added: %s (%s)\n", u.handle, store_role_name(u.role));
 	return keyfile ? add_key_file(x, id, keyfile) : 0;
 }
@@ -306,18 +344,56 @@ static int cmd_user_list(struct ctx *x, int argc, char **argv)
 	return 0;
 }
 
+/* A member edit by the console (audited by the store, last-sysop rule included). */
+static int edit_user(struct ctx *x, const char *name, const struct store_user_edit *e,
+	const char *what, struct store_user **out)
+{
+	struct store_user *u = NULL;
+	*out = NULL;
+	if (open_store(x) != 0 || get_user(x, name, &u) != 0)
+		return 1;
+	int r = store_admin_user_edit(x->st, 0, u->id, e);
+	if (r != 0) {
+		admin_error(r, what, u->handle);
+		store_user_free(u);
+		return 1;
+	}
+	*out = u;
+	return 0;
+}
+
+/* An application is decided with "application approve/decline", not by enabling it. */
+static bool is_applicant(struct ctx *x, const char *name)
+{
+	struct store_user *u = NULL;
+	bool app = false;
+	if (store_user_get(x->st, name, &u) == 0 &&
+	    (u->status == STORE_STATUS_PENDING || u->status == STORE_STATUS_DECLINED)) {
+		fprintf(stderr, "bbsctl: %s has an application (%s): decide it with 'bbsctl "
+			"application approve|decline %s'\n", u->handle, store_status_name(u->status),
+			u->handle);
+		app = true;
+	}
+	store_user_free(u);
+	return app;
+}
+
 static int set_status(struct ctx *x, int argc, char **argv, int status)
 {
 	if (argc != 1)
 		return 2;
+	struct store_user_edit e = { .status = status, .verified = -1 };
 	struct store_user *u = NULL;
-	if (open_store(x) != 0 || get_user(x, argv[0], &u) != 0)
+	if (open_store(x) != 0)
 		return 1;
-	int r = store_user_set_status(x->st, u->id, status);
-	if (r == 0)
-		printf("%s: %s\n", u->handle, store_status_name(status));
+	if (status == STORE_STATUS_ACTIVE && is_applicant(x, argv[0]))
+		return 1;
+	if (edit_user(x, argv[0], &e, status == STORE_STATUS_ACTIVE ? "enable" : "disable",
+		&u) != 0)
+		return 1;
+	printf("%s: %s\n", u->handle, store_status_name(status));
 	store_user_free(u);
-	return r == 0 ? 0 : 1;
+	return 0;
 }
 
 static int cmd_user_disable(struct ctx *x, int argc, char **argv)
@@ -356,9 +432,18 @@ static int cmd_user_password(struct ctx *x, int argc, char **argv)
 	if (open_store(x) != 0 || get_user(x, argv[0], &u) != 0)
 		return 1;
 	int r = get_password_hash(src, hash);
-	if (r == 0)
-		r = for_good ? store_user_set_password(x->st, u->id, hash)
-			: store_user_reset_password(x->st, u->id, hash);
+	if (r == 0 && for_good) {
+		/* Set for good: no store_admin_* function for it, so the console writes the
+		 * entry itself. */
+		r = store_user_set_password(x->st, u->id, hash);
+		if (r == 0) {
+			char target[BBS_HANDLE_MAX + 8];
+			(void)bbs_snprintf(target, sizeof target, "user %s", u->handle);
+			audit_console(x, "password-set", target, "no change required");
+		}
+	} else if (r == 0) {
+		r = store_admin_password_reset(x->st, 0, u->id, hash);
+	}
 	if (r == 0 && for_good)
 		printf("password set for %s\n", u->handle);
 	else if (r == 0)
@@ -420,10 +505,12 @@ static int cmd_key_remove(struct ctx *x, int argc, char **argv)
 	struct store_user *u = NULL;
 	if (open_store(x) != 0 || get_user(x, argv[0], &u) != 0)
 		return 1;
-	int r = store_key_remove(x->st, u->id, argv[1]);
+	int r = store_admin_key_remove(x->st, 0, u->id, argv[1]);
 	if (r == BBS_ERR_NOTFOUND)
 		fprintf(stderr, "bbsctl: %s has no key %s\n", u->handle, argv[1]);
-	else if (r == 0)
+	else if (r != 0)
+		fprintf(stderr, "bbsctl: cannot remove the key: %s\n", bbs_strerror(r));
+	else
 		printf("key removed: %s\n", argv[1]);
 	store_user_free(u);
 	return r == 0 ? 0 : 1;
@@ -1014,7 +1101,7 @@ static int cmd_invite_revoke(struct ctx *x, int argc, char **argv)
 	}
 	if (open_store(x) != 0)
 		return 1;
-	int r = store_invite_revoke(x->st, id);
+	int r = store_admin_invite_revoke(x->st, 0, id);
 	if (r == BBS_ERR_NOTFOUND)
 		fprintf(stderr, "bbsctl: no invite %lld\n", id);
 	else if (r == BBS_ERR_INVALID)
@@ -1153,7 +1240,8 @@ static int cmd_registration(struct ctx *x, int argc, char **argv)
 	}
 	if (open_store(x) != 0)
 		return 1;
-	int r = argc == 1 ? store_registration_set(x->st, mode)
+	int r = argc == 1 ? store_admin_setting_set(x->st, 0, "registration",
+			store_registration_name(mode))
 		: store_registration_get(x->st, &mode);
 	if (r != 0) {
 		fprintf(stderr, "bbsctl: registration mode: %s\n", bbs_strerror(r));
@@ -1319,6 +1407,350 @@ static int cmd_user_export(struct ctx *x, int argc, char **argv)
 	return r == 0 ? 0 : 1;
 }
 
+/* ---- administration (issue 6): locks, roles, verification, sessions, the audit log ---- */
+
+/* Disables the member and ends every session they have now. */
+static int cmd_user_lock(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 1)
+		return 2;
+	struct store_user_edit e = { .status = STORE_STATUS_DISABLED, .verified = -1 };
+	struct store_user *u = NULL;
+	if (edit_user(x, argv[0], &e, "lock", &u) != 0)
+		return 1;
+	int64_t ended = 0;
+	int r = store_session_end_user(x->st, 0, u->id, &ended);
+	if (r != 0)
+		fprintf(stderr, "bbsctl: %s is locked, but their sessions could not be ended: %s\n",
+			u->handle, bbs_strerror(r));
+	else
+		printf("%s: locked (disabled); %lld session%s ended\n", u->handle, (long long)ended,
+			ended == 1 ? "" : "s");
+	store_user_free(u);
+	return r == 0 ? 0 : 1;
+}
+
+static int cmd_user_unlock(struct ctx *x, int argc, char **argv)
+{
+	if (argc != 1)
+		return 2;
+	struct store_user_edit e = { .status = STORE_STATUS_ACTIVE, .verified = -1 };
+	struct store_user *u = NULL;
+	if (open_store(x) != 0 || is_applicant(x, argv[0]) ||
+	    edit_user(x, argv[0], &e, "unlock", &u) != 0)
+		return 1;
+	printf("%s: unlocked (active)\n", u->handle);
+	store_user_free(u);
+	return 0;
+}
+
+static int set_verified(struct ctx *x, int argc, char **argv, bool verified)
+{
+	if (argc != 1)
+		return 2;
+	struct store_user_edit e = { .status = -1, .verified = verified ? 1 : 0 };
+	struct store_user *u = NULL;
+	if (edit_user(x, argv[0], &e, verified ? "verify" : "unverify", &u) != 0)
+		return 1;
+	printf("%s: affiliation %s\n", u->handle, verified ? "verified" : "no longer verified");
+	store_user_free(u);
+	return 0;
+}
+
+static int cmd_user_verify(struct ctx *x, int argc, char **argv)
+{
+	return set_verified(x, argc, argv, true);
+}
+
+static int cmd_user_unverify(struct ctx *x, int argc, char **argv)
+{
+	return set_verified(x, argc, argv, false);
+}
+
+static int cmd_user_role(struct ctx *x, int argc, char **argv)
+{
+	int role = 0;
+	if (argc != 2)
+		return 2;
+	if (store_role_parse(argv[1], &role) != 0) {
+		fprintf(stderr, "bbsctl: role must be member, moderator or sysop\n");
+		return 2;
+	}
+	struct store_user_edit e = { .role = role, .status = -1, .verified = -1 };
+	struct store_user *u = NULL;
+	if (edit_user(x, argv[0], &e, "change the role of", &u) != 0)
+		return 1;
+	printf("%s: %s\n", u->handle, store_role_name(role));
+	store_user_free(u);
+	return 0;
+}
+
+static int cmd_session_list(struct ctx *x, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0)
+		return 2;
+	if (open_store(x) != 0)
+		return 1;
+	struct store_session *v = NULL;
+	size_t n = 0;
+	int r = store_session_list(x->st, &v, &n);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot list the sessions: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	if (n == 0) {
+		printf("no sessions\n");
+		return 0;
+	}
+	printf("%-6s %-20s %-8s %-20s %-8s %s\n", "ID", "MEMBER", "KIND", "SINCE", "PID", "SOURCE");
+	for (size_t i = 0; i < n; i++) {
+		char since[40];
+		format_time(v[i].since, since, sizeof since);
+		printf("%-6lld %-20s %-8s %-20s %-8lld ", (long long)v[i].id,
+			v[i].handle && v[i].handle[0] ? v[i].handle : "-", v[i].kind, since,
+			(long long)v[i].pid);
+		put_text(stdout, v[i].source && v[i].source[0] ? v[i].source : "-", 0, "");
+		printf("\n");
+	}
+	store_session_list_free(v, n);
+	return 0;
+}
+
+static int cmd_session_end(struct ctx *x, int argc, char **argv)
+{
+	long long id = 0;
+	if (argc != 1)
+		return 2;
+	if (!parse_int(argv[0], 1, INT64_MAX, &id)) {
+		fprintf(stderr, "bbsctl: a session is named by its number (see 'session list')\n");
+		return 2;
+	}
+	if (open_store(x) != 0)
+		return 1;
+	int r = store_session_end(x->st, 0, id);
+	if (r == BBS_ERR_NOTFOUND)
+		fprintf(stderr, "bbsctl: no session %lld (it may have ended already)\n", id);
+	else if (r != 0)
+		fprintf(stderr, "bbsctl: cannot end session %lld: %s\n", id, bbs_strerror(r));
+	else
+		printf("session %lld ended\n", id);
+	return r == 0 ? 0 : 1;
+}
+
+static int cmd_audit_verify(struct ctx *x, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0)
+		return 2;
+	if (open_store(x) != 0)
+		return 1;
+	int64_t count = 0, bad = 0;
+	char *head = NULL;
+	int r = store_audit_verify(x->st, &count, &bad, &head);
+	if (r == BBS_ERR_INVALID) {
+		printf("audit log broken at entry %lld\n", (long long)bad);
+		return 1;
+	} else if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot verify the audit log: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	printf("%lld entries, chain intact, head %s\n", (long long)count,
+		head && head[0] ? head : "-");
+	free(head);
+	return 0;
+}
+
+#define AUDIT_PAGE 1000
+#define AUDIT_LIST_DEFAULT 50
+#define AUDIT_FILTER_WORDS 8    /* what store_audit_list takes */
+
+/* "2026-11-26T19:41:35Z" for the list and the export. */
+static void audit_line(FILE *f, const struct store_audit *a)
+{
+	char when[32];
+	format_iso(a->at, when, sizeof when);
+	fprintf(f, "%-6lld %-20s ", (long long)a->id, when);
+	put_text(f, a->actor, 0, "");
+	fputc(' ', f);
+	put_text(f, a->action, 0, "");
+	fputs(" [", f);
+	put_text(f, a->target, 0, "");
+	fputc(']', f);
+	if (a->detail && a->detail[0]) {
+		fputc(' ', f);
+		put_text(f, a->detail, 0, "");
+	}
+	if (a->source && a->source[0]) {
+		fputs(" from ", f);
+		put_text(f, a->source, 0, "");
+	}
+	fputc('\n', f);
+}
+
+static int cmd_audit_list(struct ctx *x, int argc, char **argv)
+{
+	const char *filter = NULL;
+	long long limit = AUDIT_LIST_DEFAULT;
+	for (int i = 0; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return 2;
+		if (strcmp(argv[i], "--filter") == 0 && !filter) {
+			filter = argv[i + 1];
+			if (strlen(filter) > STORE_QUERY_MAX) {
+				fprintf(stderr, "bbsctl: the filter is longer than %d bytes\n",
+					STORE_QUERY_MAX);
+				return 2;
+			}
+			int words = 0;
+			for (const char *p = filter; *p; p++)
+				if (*p != ' ' && (p == filter || p[-1] == ' '))
+					words++;
+			if (words > AUDIT_FILTER_WORDS) {
+				fprintf(stderr, "bbsctl: the filter takes at most %d words\n",
+					AUDIT_FILTER_WORDS);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--limit") == 0) {
+			if (!parse_int(argv[i + 1], 1, 1000, &limit)) {
+				fprintf(stderr, "bbsctl: --limit wants a number from 1 to 1000\n");
+				return 2;
+			}
+		} else {
+			return 2;
+		}
+	}
+	if (open_store(x) != 0)
+		return 1;
+	struct store_audit *v = NULL;
+	size_t n = 0;
+	int r = store_audit_list(x->st, filter && filter[0] ? filter : NULL, 0, limit, &v, &n);
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot list the audit log: %s\n", bbs_strerror(r));
+		return 1;
+	}
+	if (n == 0)
+		printf("no entries\n");
+	for (size_t i = 0; i < n; i++)
+		audit_line(stdout, &v[i]);
+	store_audit_list_free(v, n);
+	return 0;
+}
+
+/* One entry as a line of JSON. Numbers as numbers, text as JSON strings. */
+static void audit_json(FILE *f, const struct store_audit *a)
+{
+	char when[32];
+	format_iso(a->at, when, sizeof when);
+	fprintf(f, "{\"id\":%lld,\"at\":%lld,\"time\":\"%s\",\"actor\":", (long long)a->id,
+		(long long)a->at, when);
+	json_string(f, a->actor ? a->actor : "");
+	fputs(",\"action\":", f);
+	json_string(f, a->action ? a->action : "");
+	fputs(",\"target\":", f);
+	json_string(f, a->target ? a->target : "");
+	fputs(",\"detail\":", f);
+	json_string(f, a->detail ? a->detail : "");
+	fputs(",\"source\":", f);
+	json_string(f, a->source ? a->source : "");
+	fputs(",\"hash\":", f);
+	json_string(f, a->hash ? a->hash : "");
+	fputs(",\"prev_hash\":", f);
+	json_string(f, a->prev_hash ? a->prev_hash : "");
+	fputs("}\n", f);
+}
+
+/*
+ * The whole log as JSON lines, oldest first, on stdout or into a new file (0600, never one
+ * that exists). The store lists newest first in pages; entries appended meanwhile shift the
+ * pages, so only ids below the smallest seen are taken (none is lost, none twice), and the
+ * pages are written out in reverse.
+ */
+static int cmd_audit_export(struct ctx *x, int argc, char **argv)
+{
+	const char *file = NULL;
+	if (argc == 2 && strcmp(argv[0], "--output") == 0 && argv[1][0])
+		file = argv[1];
+	else if (argc != 0)
+		return 2;
+	if (open_store(x) != 0)
+		return 1;
+	struct page { struct store_audit *v; size_t n; } *pages = NULL;
+	size_t np = 0, cap = 0, total = 0;
+	int64_t below = INT64_MAX;
+	int r = 0;
+	for (int64_t offset = 0;;) {
+		struct store_audit *v = NULL;
+		size_t n = 0;
+		r = store_audit_list(x->st, NULL, offset, AUDIT_PAGE, &v, &n);
+		if (r != 0)
+			break;
+		if (np == cap) {
+			cap = cap ? cap * 2 : 16;
+			pages = xrealloc(pages, cap * sizeof *pages);
+		}
+		pages[np++] = (struct page){ v, n };
+		if (n < AUDIT_PAGE)
+			break;
+		offset += (int64_t)n;
+	}
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot read the audit log: %s\n", bbs_strerror(r));
+		goto out;
+	}
+	FILE *f = stdout;
+	int fd = -1;
+	if (file) {
+		fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 || !(f = fdopen(fd, "w"))) {
+			fprintf(stderr, "bbsctl: %s: %s%s\n", file, strerror(errno),
+				errno == EEXIST ? " (an export never overwrites a file)" : "");
+			if (fd >= 0)
+				close(fd);
+			r = BBS_ERR_IO;
+			goto out;
+		}
+	}
+	/* Newest first in each page and across pages. Mark the ids to keep: going newest to oldest, only ids below the smallest seen. */
+	for (size_t p = 0; p < np; p++) {
+		for (size_t i = 0; i < pages[p].n; i++) {
+			if (pages[p].v[i].id < below)
+				below = pages[p].v[i].id;
+			else
+				pages[p].v[i].id = -pages[p].v[i].id - 1; /* a repeat: skipped */
+		}
+	}
+	/* Then write oldest first: both walked backwards. */
+	for (size_t p = np; p-- > 0;) {
+		for (size_t i = pages[p].n; i-- > 0;) {
+			if (pages[p].v[i].id < 0)
+				continue;
+			audit_json(f, &pages[p].v[i]);
+			total++;
+		}
+	}
+	if (fflush(f) != 0 || ferror(f))
+		r = BBS_ERR_IO;
+	if (file) {
+		if (r == 0 && fsync(fileno(f)) != 0)
+			r = BBS_ERR_IO;
+		if (fclose(f) != 0)
+			r = BBS_ERR_IO;
+	}
+	if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot write the export: %s\n", strerror(errno));
+		if (file)
+			(void)unlink(file);
+	} else if (file) {
+		fprintf(stderr, "exported %zu audit entries to %s\n", total, file);
+	}
+out:
+	for (size_t p = 0; p < np; p++)
+		store_audit_list_free(pages[p].v, pages[p].n);
+	free(pages);
+	return r == 0 ? 0 : 1;
+}
+
 static const struct command {
 	const char *group, *name;
 	int (*run)(struct ctx *, int, char **);
@@ -1331,6 +1763,11 @@ static const struct command {
 	{ "user", "list", cmd_user_list, "user list" },
 	{ "user", "disable", cmd_user_disable, "user disable NAME" },
 	{ "user", "enable", cmd_user_enable, "user enable NAME" },
+	{ "user", "lock", cmd_user_lock, "user lock NAME" },
+	{ "user", "unlock", cmd_user_unlock, "user unlock NAME" },
+	{ "user", "role", cmd_user_role, "user role NAME member|moderator|sysop" },
+	{ "user", "verify", cmd_user_verify, "user verify NAME" },
+	{ "user", "unverify", cmd_user_unverify, "user unverify NAME" },
 	{ "user", "password", cmd_user_password,
 		"user password NAME --password-stdin|--password|--random-password "
 		"[--no-change-required]" },
@@ -1352,6 +1789,11 @@ static const struct command {
 	{ "application", "decline", cmd_application_decline, "application decline HANDLE" },
 	{ "registration", NULL, cmd_registration, "registration [open|invite|closed]" },
 	{ "announce", NULL, cmd_announce, "announce --title TITLE < BODY" },
+	{ "session", "list", cmd_session_list, "session list" },
+	{ "session", "end", cmd_session_end, "session end ID" },
+	{ "audit", "verify", cmd_audit_verify, "audit verify" },
+	{ "audit", "list", cmd_audit_list, "audit list [--filter WORDS] [--limit N]" },
+	{ "audit", "export", cmd_audit_export, "audit export [--output FILE]" },
 	{ "backup", NULL, cmd_backup, "backup FILE" },
 	{ "restore", NULL, cmd_restore, "restore FILE" },
 };

@@ -102,6 +102,8 @@ struct bbsd_config {
 	int max_sessions;                 /* session processes at once; more are refused at accept */
 	struct limits_config limits;      /* pre-authentication limits and penalties */
 	bool legacy_clients;              /* also offer group14-sha256 and ssh-rsa (SHA-1) */
+	int source_retention_days;        /* source addresses in the audit log and sessions are
+	                                   * dropped after this many days; 0 keeps them */
 };
 
 /* config.c: the built-in defaults; bbsd.conf ("Keyword value" lines, see bbsd.conf(5)). */
@@ -169,6 +171,9 @@ struct conn {
 	                                       * UI or a command (static), or NULL */
 	int notify;                           /* pipe to the listener, -1 once told */
 	int refusals;                         /* requests refused (and logged) so far */
+	int64_t user_id;                      /* the authenticated member's id, 0 for a visitor */
+	char source[64];                      /* the peer address without the port */
+	int64_t session_id;                   /* the row in the store's sessions, 0 if none */
 
 	/* the channel's requests */
 	char term[64];
@@ -196,6 +201,15 @@ struct conn {
 };
 
 /* relay.c */
+/* The session's line when a sysop ends it (SIGTERM from anyone but the listener), and when
+ * the portal shuts down (SIGTERM from the listener). */
+#define RELAY_ENDED_BY_SYSOP "Your session was ended by a sysop."
+#define RELAY_ENDED_SHUTDOWN "The portal is shutting down."
+/* From now on SIGTERM ends this session cleanly (relay_step returns false, relay_finish hangs
+ * up the UI so that it saves a draft, tells the client why and sends the exit status) instead
+ * of killing the process. Call before the session is registered, so that a sysop who ends it
+ * at once is never lost. Returns 0 or a negative bbs_err (then SIGTERM stays fatal). */
+int relay_catch_term(struct conn *c);
 void relay_channel_callbacks(struct conn *c);
 /* Starts the UI for c->handle on a new pty. Returns 0 or a negative bbs_err. */
 int relay_start(struct conn *c);

@@ -30,6 +30,7 @@ void config_defaults(struct bbsd_config *cfg)
 		.max_auth_tries = 6,
 		.max_sessions = 4000,
 		.log_level = BBS_LOG_INFO,
+		.source_retention_days = 30,
 	};
 	limits_config_defaults(&cfg->limits);
 }
@@ -162,6 +163,15 @@ static const char *kw_legacy(struct bbsd_config *cfg, const char *v)
 	return parse_bool(v, &cfg->legacy_clients) == 0 ? NULL : "LegacyClients wants yes or no";
 }
 
+static const char *kw_retention(struct bbsd_config *cfg, const char *v)
+{
+	long n;
+	if (parse_num(v, 0, 36500, &n) != 0)
+		return "SourceRetentionDays wants a number of days from 0 (keep) to 36500";
+	cfg->source_retention_days = (int)n;
+	return NULL;
+}
+
 static const char *kw_log_level(struct bbsd_config *cfg, const char *v)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
@@ -189,6 +199,7 @@ static const struct keyword {
 	{ "PerSourcePenalties", kw_penalties },
 	{ "LogLevel", kw_log_level },
 	{ "LegacyClients", kw_legacy },
+	{ "SourceRetentionDays", kw_retention },
 };
 
 static void say(char *err, size_t errlen, const char *name, int line, const char *msg)

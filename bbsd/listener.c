@@ -6,10 +6,15 @@
  * waits for Nagle and delayed ACK), and forks one session process per connection. It loads
  * the host keys once (a libssh bind object the children inherit), but it never reads a byte
  * from a client and never opens a libssh session, so no client can make it fall over. It reaps its children and, on SIGTERM/SIGINT, ends them and exits.
+ *
+ * Source retention (SourceRetentionDays): at start and then about hourly the listener drops
+ * source addresses older than the retention period from the audit log and the sessions
+ * (store_forget_sources), with the poll timeout it waits with anyway: no timer, no thread.
  */
 #include "bbsd/bbsd.h"
 #include "common/common.h"
 #include "keys/keys.h"
+#include "store/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -369,6 +374,30 @@ static void warm_crypto(void)
 	}
 }
 
+#define FORGET_INTERVAL 3600   /* seconds between store_forget_sources runs */
+
+/* Drops source addresses older than the retention period (0 days: keep them). The store is
+ * opened only for this: the listener holds no connection between runs. */
+static void forget_sources(const struct bbsd_config *cfg)
+{
+	if (cfg->source_retention_days <= 0)
+		return;
+	char path[4200];
+	struct store *st = NULL;
+	int64_t cleared = 0;
+	int r = bbs_snprintf(path, sizeof path, "%s/portal.db", cfg->dir);
+	if (r == 0)
+		r = store_open(path, &st);
+	if (r == 0)
+		r = store_forget_sources(st, cfg->source_retention_days, &cleared);
+	store_close(st);
+	if (r != 0)
+		log_warn("cannot drop old source addresses: %s", bbs_strerror(r));
+	else if (cleared > 0)
+		log_info("dropped %lld source addresses older than %d days", (long long)cleared,
+			cfg->source_retention_days);
+}
+
 /* SIGHUP: reads the configuration again. New settings apply to new connections; members'
  * sessions go on. Where to listen and the data directory need a restart. */
 static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits *lim)
@@ -391,6 +420,7 @@ static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits
 	cfg->max_sessions = fresh.max_sessions;
 	cfg->limits = fresh.limits;
 	cfg->log_level = fresh.log_level;
+	cfg->source_retention_days = fresh.source_retention_days;
 	bbs_log_init("bbsd", !cfg->foreground, (enum bbs_log_level)cfg->log_level);
 	limits_reconfigure(lim, &cfg->limits);
 	log_info("reloaded the configuration");
@@ -431,7 +461,20 @@ int listener_run(struct bbsd_config *cfg, int argc, char **argv)
 	if (cfg->port == 0 && write_port_file(cfg->dir, port) != 0)
 		bbs_fatal("cannot write %s/bbsd.port", cfg->dir);
 
+	forget_sources(cfg);
+	int64_t next_forget = bbs_now() + FORGET_INTERVAL;
 	while (!stop_requested) {
+		int64_t now = bbs_now();
+		if (now >= next_forget) {
+			forget_sources(cfg);
+			next_forget = now + FORGET_INTERVAL;
+		}
+		/* Wake up for the next run at the latest (the clock may jump: never wait longer
+		 * than one interval). */
+		int64_t wait_s = next_forget - now;
+		if (wait_s > FORGET_INTERVAL)
+			wait_s = FORGET_INTERVAL;
+		int timeout = (int)(wait_s * 1000);
 		/* The listening sockets and the signal pipe, then the notify pipes of the session
 		 * processes that have not authenticated yet. */
 		size_t np = nlisten + 1;
@@ -443,7 +486,7 @@ int listener_run(struct bbsd_config *cfg, int argc, char **argv)
 		for (size_t i = 0; i < kids.n; i++)
 			if (kids.v[i].notify >= 0)
 				pfds[np++] = (struct pollfd){ .fd = kids.v[i].notify, .events = POLLIN };
-		if (poll(pfds, np, -1) < 0) {
+		if (poll(pfds, np, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			bbs_fatal("poll: %m");

@@ -214,6 +214,7 @@ static void print_config(const struct bbsd_config *cfg)
 	printf("PerSourcePenalties %s\nLogLevel %s\nLegacyClients %s\n",
 		cfg->limits.penalties ? "yes" : "no", levels[cfg->log_level],
 		cfg->legacy_clients ? "yes" : "no");
+	printf("SourceRetentionDays %d\n", cfg->source_retention_days);
 }
 
 int main(int argc, char **argv)

@@ -21,6 +21,11 @@
  * for everything libssh holds; then what libssh holds plus the window stays bounded, and
  * the client waits for the window like well-behaved clients do.
  *
+ * SIGTERM (a sysop ending the session through the store, or the listener stopping) is caught
+ * once the session is registered (relay_catch_term): the handler only writes a byte into a
+ * self-pipe that the event loop watches, so the relay ends at its next step whatever it was
+ * waiting for, and relay_finish ends the UI the gentle way (SIGHUP: it saves a draft).
+ *
  * Must never: block on the pty, let the queue grow past RELAY_QUEUE, or leave the UI
  * running when the connection is gone.
  */
@@ -45,6 +50,50 @@
 /* Terminal sizes a client may ask for; anything else is clamped. 0 means "use the default". */
 #define SIZE_MAX_COLS 1000
 #define SIZE_MAX_ROWS 1000
+
+/* SIGTERM: set by the handler, read by the relay. term_pipe is the self-pipe. */
+static volatile sig_atomic_t term_requested;
+static volatile sig_atomic_t term_from_listener;
+static int term_pipe[2] = { -1, -1 };
+
+static void on_term(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	int saved = errno;
+	/* The listener is the parent: a shutdown, not a sysop's decision. */
+	if (!term_requested)
+		term_from_listener = si && si->si_pid == getppid();
+	term_requested = 1;
+	if (term_pipe[1] >= 0)
+		(void)!write(term_pipe[1], "t", 1);
+	errno = saved;
+}
+
+static int on_term_pipe(socket_t fd, int revents, void *ud)
+{
+	(void)revents;
+	(void)ud;
+	char buf[16];
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	return 0;
+}
+
+int relay_catch_term(struct conn *c)
+{
+	if (term_pipe[0] < 0 && pipe2(term_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		log_error("pipe: %m");
+		return BBS_ERR_IO;
+	}
+	if (c->event && ssh_event_add_fd(c->event, term_pipe[0], POLLIN, on_term_pipe, c) != SSH_OK)
+		return BBS_ERR_IO;
+	struct sigaction sa = { .sa_sigaction = on_term, .sa_flags = SA_SIGINFO | SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) != 0)
+		return BBS_ERR_IO;
+	return 0;
+}
 
 static void clamp_size(int *cols, int *rows)
 {
@@ -454,7 +503,7 @@ int relay_start(struct conn *c)
 
 bool relay_step(struct conn *c)
 {
-	if (c->ui_done || c->closing || !ssh_is_connected(c->session))
+	if (c->ui_done || c->closing || term_requested || !ssh_is_connected(c->session))
 		return false;
 	queue_flush(c);
 	if (!c->pty && c->in_eof && c->qlen == 0 && c->in_fd >= 0) {
@@ -570,8 +619,10 @@ int relay_finish(struct conn *c)
 		/* Hang up the child while its pty is still open: closing the master first would
 		 * throw away input it has not read yet, such as the last words of a draft typed
 		 * just before the link dropped. It saves what it has and exits. */
+		/* Ended on purpose with the client still there: SIGTERM, which saves the same way
+		 * and also puts the client's screen back, so that the line below shows on it. */
 		if (!c->ui_done)
-			kill(c->ui_pid, SIGHUP);
+			kill(c->ui_pid, term_requested && connected ? SIGTERM : SIGHUP);
 		if (!wait_child(c, 2000, connected)) {
 			kill(c->ui_pid, SIGKILL);
 			wait_child(c, 1000, false);
@@ -579,6 +630,19 @@ int relay_finish(struct conn *c)
 	}
 	/* Pass on what the child wrote last (the UI's final screen, a command's last lines). */
 	drain(c, connected);
+	if (term_requested && connected && c->channel) {
+		/* Ended on purpose: say so where the client shows it (stderr for a command). */
+		char line[128];
+		int len = snprintf(line, sizeof line, "\r\n%s\r\n",
+			term_from_listener ? RELAY_ENDED_SHUTDOWN : RELAY_ENDED_BY_SYSOP);
+		if (len > 0 && (size_t)len < sizeof line &&
+		    (c->command ? ssh_channel_write_stderr(c->channel, line, (uint32_t)len)
+			: ssh_channel_write(c->channel, line, (uint32_t)len)) == SSH_ERROR)
+			connected = false;
+		log_info("session of %s from %s ended by %s", c->handle[0] ? c->handle
+			: c->join ? BBSD_JOIN : BBSD_GUEST, c->peer,
+			term_from_listener ? "the shutdown" : "a sysop");
+	}
 	if (c->in_fd == c->out_fd)
 		c->in_fd = -1;
 	close_fd(c, &c->in_fd);

@@ -24,6 +24,14 @@
  * forwarding, subsystems, environment variables, more channels) are refused and logged, at
  * most REFUSALS_LOGGED times per connection.
  *
+ * The audit log (issue 6): every login that succeeds (method, key fingerprint) and every
+ * counted failure (method, the name as typed: escaped, cut to 64 bytes) is appended with
+ * store_audit_append, with the source address (without the port). Unknown users are audited
+ * like the others; the client learns nothing from it. Visitors' logins are "visitor-login".
+ * After the shell (or exec) request the session registers itself in the store's sessions
+ * (who is online) and removes its row however it ends; from then on SIGTERM ends it cleanly
+ * (relay.c), which is how a sysop ends a session.
+ *
  * Must never: accept a public-key probe for a member for a key that is not authorized for
  * that member (libssh's example accepts every probe), tell unknown, disabled and
  * wrong-password logins apart, log a password, or offer an algorithm outside the policy;
@@ -59,6 +67,37 @@ static enum visitor visitor_of(const char *user)
 	if (user && strcmp(user, BBSD_JOIN) == 0)
 		return VISITOR_JOIN;
 	return NOT_VISITOR;
+}
+
+/* The source address for the audit log and the sessions: the peer ("ADDR port N") without
+ * the port. */
+static void set_source(struct conn *c)
+{
+	const char *sp = strstr(c->peer, " port ");
+	size_t n = sp ? (size_t)(sp - c->peer) : strlen(c->peer);
+	if (n >= sizeof c->source)
+		n = sizeof c->source - 1;
+	memcpy(c->source, c->peer, n);
+	c->source[n] = '\0';
+}
+
+/* Appends a login entry to the audit log. actor_id: the member, -1 for none (a failure or a
+ * visitor). user is what the client typed: escaped and cut to 64 bytes. A failure to write
+ * is logged, never a reason to refuse or to let in. */
+static void audit_login(struct conn *c, int64_t actor_id, const char *action, const char *user,
+	const char *method, const char *detail)
+{
+	char target[160], what[512];
+	char *u = text_escape_log(user ? user : "", 64);
+	if (bbs_snprintf(target, sizeof target, "user %s", u) != 0)
+		bbs_strlcpy(target, "user ?", sizeof target);
+	if (bbs_snprintf(what, sizeof what, "%s%s%s", method, detail && detail[0] ? " " : "",
+		detail && detail[0] ? detail : "") != 0)
+		bbs_strlcpy(what, method, sizeof what);
+	if (!c->st || store_audit_append(c->st, actor_id, action, target, what,
+		c->source[0] ? c->source : NULL) != 0)
+		log_warn("could not append the %s of %s to the audit log", action, u);
+	free(u);
 }
 
 static void log_user(const char *verb, const struct conn *c, const char *user, const char *method,
@@ -122,10 +161,14 @@ static void auth_succeeded(struct conn *c, const struct store_user *u, const cha
 	(void)bbs_snprintf(detail, sizeof detail, "%s%s%s", fp ? fp : "", fp && note ? " " : "",
 		note ? note : "");
 	log_user("accepted", c, u->handle, method, detail[0] ? detail : NULL);
+	c->user_id = u->id;
+	audit_login(c, u->id, "login", u->handle, method, detail);
 }
 
-static void auth_failed(struct conn *c)
+/* A counted failure: audited (the name as typed, the method), then counted. */
+static void auth_failed(struct conn *c, const char *user, const char *method)
 {
+	audit_login(c, -1, "login-failed", user, method, NULL);
 	if (++c->auth_failures >= c->cfg->max_auth_tries) {
 		log_info("too many authentication failures from %s", c->peer);
 		ssh_disconnect(c->session);
@@ -152,7 +195,7 @@ static bool visitor_allowed(struct conn *c, enum visitor v, const char *method, 
 	if (count) {
 		log_info("guest login refused from %s method %s (guest access is off)", c->peer,
 			method);
-		auth_failed(c);
+		auth_failed(c, BBSD_GUEST, method);
 	}
 	return false;
 }
@@ -169,6 +212,7 @@ static void visitor_in(struct conn *c, enum visitor v, const char *method, const
 	mark_authenticated(c);
 	log_info("%s login from %s method %s%s%s", v == VISITOR_GUEST ? BBSD_GUEST : BBSD_JOIN,
 		c->peer, method, fp ? " " : "", fp ? fp : "");
+	audit_login(c, -1, "visitor-login", v == VISITOR_GUEST ? BBSD_GUEST : BBSD_JOIN, method, fp);
 }
 
 /*
@@ -194,7 +238,7 @@ static bool check_password(struct conn *c, const char *user, const char *pw, con
 		auth_succeeded(c, u, method, NULL);
 	} else {
 		log_user("failed", c, user, method, NULL);
-		auth_failed(c);
+		auth_failed(c, user, method);
 	}
 	store_user_free(u);
 	return ok && u;
@@ -277,12 +321,12 @@ static int on_auth_pubkey_visitor(struct conn *c, enum visitor v, const char *us
 				rc = SSH_AUTH_SUCCESS;
 			} else {
 				log_user("failed", c, user, "publickey", "(key type not accepted)");
-				auth_failed(c);
+				auth_failed(c, user, "publickey");
 			}
 		}
 	} else {
 		log_user("failed", c, user, "publickey", NULL);
-		auth_failed(c);
+		auth_failed(c, user, "publickey");
 	}
 	free(key);
 	free(fp);
@@ -315,7 +359,7 @@ static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct
 		rc = SSH_AUTH_SUCCESS;
 	} else {
 		log_user("failed", c, user, "publickey", NULL);
-		auth_failed(c);
+		auth_failed(c, user, "publickey");
 	}
 	free(fp);
 	store_user_free(u);
@@ -402,7 +446,7 @@ static int on_message(ssh_session s, ssh_message msg, void *ud)
 		const char *pw = ssh_userauth_kbdint_getanswer(s, 0);
 		ok = pw && check_password(c, c->kbdint_user, pw, "keyboard-interactive");
 	} else {
-		auth_failed(c);
+		auth_failed(c, c->kbdint_user, "keyboard-interactive");
 	}
 	if (ok) {
 		ssh_message_auth_reply_success(msg, 0);
@@ -541,6 +585,57 @@ static int key_exchange(ssh_session s, int fd)
 	return rc;
 }
 
+/* Registers the session in the store's sessions (who is online) and makes SIGTERM end it
+ * cleanly. An applicant's one line is not a session. A failure is logged: the member still
+ * gets the portal (they only do not show as online). */
+static void session_register(struct conn *c)
+{
+	if (c->refusal)
+		return;
+	if (relay_catch_term(c) != 0)
+		log_warn("session from %s: cannot catch SIGTERM", c->peer);
+	/* With the pid, the start time names this process: a sysop never signals a process that
+	 * merely reuses the pid. */
+	int64_t start = 0;
+	if (store_proc_start_time((int64_t)getpid(), &start) != 0)
+		start = 0;
+	struct store_session s = {
+		.user_id = c->guest || c->join ? 0 : c->user_id,
+		.handle = c->handle,
+		.kind = c->guest ? "guest" : c->join ? "join" : c->command ? "command" : "member",
+		.pid = (int64_t)getpid(),
+		.pid_start = start,
+		.since = bbs_now(),
+		.source = c->source,
+	};
+	int r = store_session_add(c->st, &s, &c->session_id);
+	if (r != 0) {
+		log_warn("session from %s: cannot register it: %s", c->peer, bbs_strerror(r));
+		c->session_id = 0;
+	}
+}
+
+/* Removes the session's row (the store was closed for the relay: opened again briefly). */
+static void session_unregister(struct conn *c)
+{
+	if (c->session_id <= 0)
+		return;
+	struct store *st = c->st;
+	char dbpath[4200];
+	int r = 0;
+	if (!st && (bbs_snprintf(dbpath, sizeof dbpath, "%s/portal.db", c->cfg->dir) != 0 ||
+		(r = store_open(dbpath, &st)) != 0))
+		st = NULL;
+	if (st)
+		r = store_session_remove(st, c->session_id);
+	if (!st || r != 0)
+		log_warn("session from %s: cannot remove its row (it is pruned when listed)", c->peer);
+	else
+		c->session_id = 0;
+	if (st != c->st)
+		store_close(st);
+}
+
 void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, const char *peer)
 {
 	struct conn c = { .cfg = cfg, .peer = peer, .in_fd = -1, .out_fd = -1, .err_fd = -1,
@@ -548,6 +643,7 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 		.notify = notify };
 	int status = SESSION_EXIT_ERROR;
 
+	set_source(&c);
 	/* The grace time covers everything up to a successful login, including key exchange. */
 	alarm((unsigned)cfg->grace_seconds);
 	bbs_strlcpy(c.term, "vt100", sizeof c.term);
@@ -598,7 +694,9 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 			goto out;
 		}
 	}
-	/* The store was for logging in; the session no longer needs it (nor its memory). */
+	session_register(&c);
+	/* The store was for logging in; the session no longer needs it (nor its memory) until
+	 * it removes its row at the end. */
 	store_close(c.st);
 	c.st = NULL;
 	malloc_trim(0);
@@ -616,6 +714,7 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 		status = SESSION_EXIT_OK;
 	}
 out:
+	session_unregister(&c);
 	if (c.channel)
 		ssh_channel_free(c.channel);
 	if (c.event)

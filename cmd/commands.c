@@ -121,10 +121,19 @@ static void print_post(FILE *out, const struct store_post *p)
 		fprintf(out, ", %s", p->author_org);
 	fprintf(out, "  %s%s  [post %lld]\n", when, p->edited ? "  (edited)" : "",
 		(long long)p->id);
-	if (p->deleted)
+	if (p->deleted) {
 		fprintf(out, "  [removed by its author]\n");
-	else
+	} else if (p->hidden) {
+		/* The body is "" unless the reader is a moderator (store_post_range_for). */
+		char hid[20];
+		fmt_time(p->hidden_at, hid);
+		fprintf(out, "  [Hidden by a moderator on %s: %s]\n", hid,
+			p->hidden_reason ? p->hidden_reason : "");
+		if (p->body && p->body[0])
+			print_indented(out, p->body);
+	} else {
 		print_indented(out, p->body);
+	}
 	fputc('\n', out);
 }
 
@@ -241,7 +250,7 @@ static void show_digest(struct ctx *x, const struct store_board *b, const struct
 	int64_t from = t->posts > 100 ? t->posts - 99 : 1;
 	struct store_post *pv = NULL;
 	size_t pn = 0;
-	if (store_post_range(x->st, t->id, from, 100, &pv, &pn) != 0)
+	if (store_post_range_for(x->st, x->u->id, t->id, from, 100, &pv, &pn) != 0)
 		return;
 	for (size_t i = 0; i < pn; i++)
 		if (pv[i].created > since)
@@ -314,7 +323,7 @@ static int c_read(struct ctx *x, int argc, char **argv)
 	for (int64_t from = 1; r == 0;) {
 		struct store_post *pv = NULL;
 		size_t pn = 0;
-		r = store_post_range(x->st, id, from, 200, &pv, &pn);
+		r = store_post_range_for(x->st, x->u->id, id, from, 200, &pv, &pn);
 		for (size_t i = 0; r == 0 && i < pn; i++) {
 			print_post(x->out, &pv[i]);
 			last = pv[i].seq;

@@ -108,6 +108,10 @@ void keys_invite_code(char out[KEYS_INVITE_CODE_LEN]);
  * out is ""), so a wrong guess never reaches the store. */
 int keys_invite_hash(const char *code, char out[KEYS_INVITE_HASH_LEN]);
 
+/* BLAKE2b-256 of data[0..len) as 64 lowercase hex digits (the audit log's chain). */
+#define KEYS_HASH_HEX_LEN 65
+void keys_hash_hex(const void *data, size_t len, char out[KEYS_HASH_HEX_LEN]);
+
 /* Overwrites n bytes at p with zeros in a way the compiler keeps. p may be NULL. */
 void keys_wipe(void *p, size_t n);
 

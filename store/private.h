@@ -188,10 +188,45 @@ int store_key_insert(struct store *st, int64_t user_id, const char *type, const 
 #define STORE_USER_COLUMNS(PW) \
 	"u.id, u.handle, u.display_name, u.organisation, u.sector, u.country, u.role, " \
 	"u.status, " PW ", u.created, u.last_login, u.region, u.bio, u.in_directory, " \
-	"u.named_endorsements, u.must_change_password, u.timezone, u.ascii_only, u.colour"
+	"u.named_endorsements, u.must_change_password, u.timezone, u.ascii_only, u.colour, " \
+	"u.verified, u.silenced_until, u.silence_reason"
 struct store_user *store_user_from_row(sqlite3_stmt *stmt);
 /* Rows of struct store_user * (pointers), as store_user_list returns them. */
 extern const struct store_row_type store_user_rows;
+
+/* store-board.c: takes post_id out of the search index (remove, before a change) or puts
+ * what post_search_src holds for it back (after a change), inside the caller's transaction. */
+int store_search_sync(struct store *st, int64_t post_id, bool remove);
+
+/* store-member.c: every word (ASCII-folded, lower case) appears in the member's handle,
+ * display name, organisation, sector or country. */
+bool store_user_match(const struct store_user *u, char *const *words, size_t nwords);
+
+/* ---- schema 5: audit log, roles, moderation record (store-audit.c) ---- */
+
+/*
+ * Appends an audit entry inside the caller's write transaction (store_audit_append's rules:
+ * actor_id 0 the console, -1 nobody, else the member's handle; text cleaned and cut to
+ * STORE_FIELD_MAX bytes; source may be NULL). Because it runs under the write lock, the
+ * previous hash it reads is the true last one. Never fails for size.
+ */
+int store_audit_add(struct store *st, int64_t actor_id, const char *action, const char *target,
+	const char *detail, const char *source);
+/* store_audit_add with a printf-style detail. */
+int store_audit_addf(struct store *st, int64_t actor_id, const char *action, const char *target,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The role of actor_id inside the caller's transaction: the console (0) counts as a sysop;
+ * an unknown, disabled or pending member as 0 (nobody). */
+int store_actor_role(struct store *st, int64_t actor_id, int *role);
+/* BBS_OK (and *role) when actor_id is the console or an active moderator or sysop,
+ * BBS_ERR_DENIED otherwise. role may be NULL. */
+int store_require_moderator(struct store *st, int64_t actor_id, int *role);
+/* BBS_ERR_DENIED while member user_id is silenced (silenced_until > now), else BBS_OK. */
+int store_check_silenced(struct store *st, int64_t user_id);
+/* Appends to the public moderation record (actor 0: the console, recorded as a sysop). */
+int store_modlog_add(struct store *st, int64_t actor_id, int role, const char *action,
+	const char *target, const char *reason);
 
 /* store-join.c: BBS_OK when actor_id is 0 (the console) or an active sysop, BBS_ERR_DENIED
  * otherwise. Inside the caller's transaction. */

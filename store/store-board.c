@@ -29,12 +29,13 @@
 /* ---- small helpers ---- */
 
 /*
- * Keeps post_search in step with one post. remove: takes out what the index holds for it
+ * store_search_sync (private.h): keeps post_search in step with one post. remove: takes out
+ * what the index holds for it
  * (the post_search_src row as it is now, before the change); otherwise adds what
  * post_search_src holds for it now (after the change). Empty rows (deleted posts) are never
  * in the index, so they are neither added nor removed.
  */
-static int search_sync(struct store *st, int64_t post_id, bool remove)
+int store_search_sync(struct store *st, int64_t post_id, bool remove)
 {
 	const char *sql = remove
 		? "INSERT INTO post_search (post_search, rowid, title, body) "
@@ -98,6 +99,7 @@ static void read_board_row(sqlite3_stmt *stmt, void *elem)
 	r->b.threads = sqlite3_column_int64(stmt, 6);
 	r->b.last_post_at = sqlite3_column_int64(stmt, 7);
 	r->upto = sqlite3_column_int64(stmt, 8);
+	r->b.archived = sqlite3_column_int(stmt, 9) != 0;
 }
 
 static void board_row_finish(void *elem)
@@ -172,7 +174,7 @@ static int board_list_tx(struct store *st, void *ctx)
 	int64_t args[3] = { l->user_id, l->area_id, l->board_id };
 	int err = store_select(st,
 		"SELECT b.id, coalesce(b.area_id, 0), b.slug, b.name, b.description, b.position, "
-		"b.threads, b.last_post_at, coalesce(br.read_upto, 0) "
+		"b.threads, b.last_post_at, coalesce(br.read_upto, 0), b.archived "
 		"FROM boards b LEFT JOIN areas a ON a.id = b.area_id "
 		"LEFT JOIN board_reads br ON br.user_id = ?1 AND br.board_id = b.id "
 		"WHERE CASE WHEN ?3 > 0 THEN b.id = ?3 "
@@ -437,7 +439,7 @@ static int insert_post(struct store *st, struct post_w *w, int64_t seq, int64_t 
 		bargs, 2, NULL, "update board");
 	if (err < 0)
 		goto out;
-	err = search_sync(st, w->post_id, false);
+	err = store_search_sync(st, w->post_id, false);
 out:
 	sqlite3_finalize(stmt);
 	return err;
@@ -546,6 +548,10 @@ static int thread_create_tx(struct store *st, void *ctx)
 		if (err != 0)
 			return err;
 	}
+	/* A silenced member starts nothing until the silence ends (schema 5). */
+	int err = store_check_silenced(st, w->user_id);
+	if (err < 0)
+		return err;
 	return thread_insert(st, w);
 }
 
@@ -601,6 +607,8 @@ static int post_reply_tx(struct store *st, void *ctx)
 		if (err != 0)
 			return err;
 	}
+	if ((err = store_check_silenced(st, w->user_id)) < 0)
+		return err;
 
 	err = store_prepare(st, "SELECT t.board_id, t.last_seq, t.locked, b.archived "
 		"FROM threads t JOIN boards b ON b.id = t.board_id WHERE t.id = ?1", &stmt);
@@ -722,7 +730,7 @@ static int post_edit_tx(struct store *st, void *ctx)
 	if (strcmp(old, w->body) == 0)
 		goto out;  /* the same text again (a retry): nothing to record */
 	if ((err = keep_version(st, w->post_id, old, since)) < 0
-	    || (err = search_sync(st, w->post_id, true)) < 0)
+	    || (err = store_search_sync(st, w->post_id, true)) < 0)
 		goto out;
 	if ((err = store_prepare(st, "UPDATE posts SET body = ?2, edited = ?3 WHERE id = ?1",
 		     &stmt)) < 0
@@ -731,7 +739,7 @@ static int post_edit_tx(struct store *st, void *ctx)
 	    || (err = store_bind_i64(stmt, 3, bbs_now())) < 0
 	    || (err = store_exec_stmt(st, stmt, "edit post")) < 0)
 		goto out;
-	err = search_sync(st, w->post_id, false);
+	err = store_search_sync(st, w->post_id, false);
 out:
 	sqlite3_finalize(stmt);
 	free(old);
@@ -762,7 +770,7 @@ static int post_delete_tx(struct store *st, void *ctx)
 		goto out;
 	/* The text is kept as a version (the record); the post itself no longer holds it. */
 	if ((err = keep_version(st, w->post_id, old, since)) < 0
-	    || (err = search_sync(st, w->post_id, true)) < 0)
+	    || (err = store_search_sync(st, w->post_id, true)) < 0)
 		goto out;
 	err = store_run_i64(st, "UPDATE posts SET deleted = 1, body = '' WHERE id = ?1", &w->post_id, 1,
 		NULL, "delete post");
@@ -788,13 +796,15 @@ void store_post_finish(struct store_post *p)
 	free(p->author_org);
 	free(p->author_sector);
 	free(p->body);
+	free(p->hidden_reason);
 	memset(p, 0, sizeof *p);
 }
 
 #define POST_SELECT \
 	"SELECT p.id, p.thread_id, p.seq, p.author_id, u.handle, u.display_name, " \
 	"u.organisation, u.sector, CASE WHEN p.deleted = 0 THEN p.body ELSE '' END, p.created, " \
-	"p.edited, p.deleted, coalesce(p.quote_of, 0) FROM posts p JOIN users u ON u.id = p.author_id "
+	"p.edited, p.deleted, coalesce(p.quote_of, 0), p.hidden, p.hidden_reason, p.hidden_at " \
+	"FROM posts p JOIN users u ON u.id = p.author_id "
 
 static void read_post(sqlite3_stmt *stmt, void *elem)
 {
@@ -812,6 +822,9 @@ static void read_post(sqlite3_stmt *stmt, void *elem)
 	p->edited = sqlite3_column_int64(stmt, 10);
 	p->deleted = sqlite3_column_int(stmt, 11) != 0;
 	p->quote_of = sqlite3_column_int64(stmt, 12);
+	p->hidden = sqlite3_column_int(stmt, 13) != 0;
+	p->hidden_reason = store_col_text(stmt, 14);
+	p->hidden_at = sqlite3_column_int64(stmt, 15);
 }
 
 STORE_ROW_LIST_FINISH(post, read_post)

@@ -77,20 +77,30 @@ static int reveal_pending(struct store *st, int64_t viewer, int role, int64_t qu
 	return v && !is_moderator(role) ? 1 : 0;
 }
 
-/* Appends one entry to the moderation record. */
+/* The audit log's word for each moderation record action of this file. */
+static const char *audit_action(const char *action)
+{
+	static const char *const map[][2] = {
+		{ "asked", "question-create" }, { "changed", "question-update" },
+		{ "made current", "question-current" }, { "merged", "challenge-merge" },
+		{ "hidden", "challenge-hide" }, { "unhidden", "challenge-unhide" },
+		{ "promoted", "challenge-promote" },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(action, map[i][0]) == 0)
+			return map[i][1];
+	return "moderation";
+}
+
+/* Appends one entry to the moderation record and its audit entry (schema 5), in the
+ * caller's transaction. */
 static int modlog_add(struct store *st, int64_t actor_id, int role, const char *action,
 	const char *target, const char *reason)
 {
-	sqlite3_stmt *stmt = NULL;
-	int64_t args[3] = { bbs_now(), actor_id, role };
-	int err = store_prepare(st, "INSERT INTO moderation_log (at, actor_id, actor_role, action, "
-		"target, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &stmt);
-	if (err >= 0 && (err = store_bind_i64s(stmt, args, 3)) >= 0
-	    && (err = store_bind_text(stmt, 4, action)) >= 0
-	    && (err = store_bind_text(stmt, 5, target)) >= 0
-	    && (err = store_bind_text(stmt, 6, reason ? reason : "")) >= 0)
-		err = store_exec_stmt(st, stmt, "write moderation record");
-	sqlite3_finalize(stmt);
+	int err = store_modlog_add(st, actor_id, role, action, target, reason);
+	if (err >= 0)
+		err = store_audit_add(st, actor_id, audit_action(action), target,
+			reason && *reason ? reason : "", NULL);
 	return err;
 }
 
@@ -510,6 +520,9 @@ static int submit_tx(struct store *st, void *ctx)
 	int err;
 
 	if (w->token && (err = find_challenge_token(st, w)) != 0)
+		return err;
+	/* A silenced member submits nothing until the silence ends (schema 5). */
+	if ((err = store_check_silenced(st, w->user_id)) < 0)
 		return err;
 	if ((err = question_open(st, w->question_id)) < 0)
 		return err;

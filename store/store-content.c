@@ -118,15 +118,16 @@ static void read_area(sqlite3_stmt *stmt, void *elem)
 	a->summary = store_col_text(stmt, 3);
 	a->page_slug = store_col_text(stmt, 4);
 	a->position = sqlite3_column_int(stmt, 5);
+	a->archived = sqlite3_column_int(stmt, 6) != 0;
 }
 
 STORE_ROW_LIST(area, read_area, area_finish)
 
 static int area_list_tx(struct store *st, void *ctx)
 {
-	return store_select(st, "SELECT id, slug, name, summary, page_slug, position FROM areas "
-		"WHERE archived = 0 ORDER BY position, id", NULL, 0, &area_rows, STORE_ROWS_ALL, ctx,
-		"list areas");
+	return store_select(st, "SELECT id, slug, name, summary, coalesce(page_slug, ''), position, "
+		"archived FROM areas WHERE archived = 0 ORDER BY position, id", NULL, 0, &area_rows,
+		STORE_ROWS_ALL, ctx, "list areas");
 }
 
 int store_area_list(struct store *st, struct store_area **v, size_t *n)
@@ -137,6 +138,28 @@ int store_area_list(struct store *st, struct store_area **v, size_t *n)
 	*n = 0;
 	struct store_rows rows = { 0 };
 	int err = store_tx(st, false, area_list_tx, &rows);
+	if (err < 0)
+		return err;
+	*v = rows.v;
+	*n = rows.n;
+	return BBS_OK;
+}
+
+static int area_list_all_tx(struct store *st, void *ctx)
+{
+	return store_select(st, "SELECT id, slug, name, summary, coalesce(page_slug, ''), position, "
+		"archived FROM areas ORDER BY position, id", NULL, 0, &area_rows, STORE_ROWS_ALL, ctx,
+		"list areas");
+}
+
+int store_area_list_all(struct store *st, struct store_area **v, size_t *n)
+{
+	if (!v || !n)
+		return BBS_ERR_INVALID;
+	*v = NULL;
+	*n = 0;
+	struct store_rows rows = { 0 };
+	int err = store_tx(st, false, area_list_all_tx, &rows);
 	if (err < 0)
 		return err;
 	*v = rows.v;

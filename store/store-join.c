@@ -14,6 +14,7 @@
  */
 #include "store/private.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -241,6 +242,11 @@ static int submit_tx(struct store *st, void *ctx)
 		return PENDING_FULL;
 	if ((err = joiner_insert(st, &s->j, STORE_ROLE_MEMBER, STORE_STATUS_PENDING, &s->id)) < 0)
 		return err;
+	char target[48];
+	(void)bbs_snprintf(target, sizeof target, "user %s", s->j.handle);
+	if ((err = store_audit_addf(st, s->id, "application", target, "login by %s",
+		     s->j.login)) < 0)
+		return err;
 	sqlite3_stmt *stmt = NULL;
 	int64_t args[2] = { s->id, bbs_now() };
 	if ((err = store_prepare(st, "INSERT INTO applications (user_id, created, reason, contact, "
@@ -424,6 +430,13 @@ static int decide_tx(struct store *st, void *ctx)
 		     "decided_by = nullif(?4, 0) WHERE user_id = ?1", args, 4, NULL,
 		     "decide application")) < 0)
 		goto out;
+	char *target = xasprintf("user %s", d->handle);
+	err = store_audit_add(st, d->actor_id, d->accept ? "application-accept"
+		: "application-decline", target, d->accept ? "status pending -> active"
+		: "status pending -> declined", NULL);
+	free(target);
+	if (err < 0)
+		goto out;
 	err = BBS_OK;
 out:
 	sqlite3_finalize(stmt);
@@ -532,6 +545,11 @@ static int invite_add_tx(struct store *st, void *ctx)
 	if ((err = store_exec_stmt(st, stmt, "add invite")) < 0)
 		goto out;
 	a->id = sqlite3_last_insert_rowid(st->db);
+	char target[64];
+	bbs_snprintf(target, sizeof target, "invite %" PRId64, a->id);
+	err = store_audit_addf(st, a->created_by, "invite-create", target,
+		"expires %" PRId64 ", role %s, organisation \"%s\", sector \"%s\", note \"%s\"",
+		a->expires, store_role_name(a->role), a->text[0], a->text[1], a->text[2]);
 out:
 	sqlite3_finalize(stmt);
 	return err;
@@ -642,11 +660,23 @@ int store_invite_check(struct store *st, const char *code_hash, struct store_inv
 	return BBS_OK;
 }
 
+struct invite_revoke {
+	int64_t actor_id;
+	int64_t id;
+};
+
 static int invite_revoke_tx(struct store *st, void *ctx)
 {
-	const int64_t *id = ctx;
-	int64_t used = 0;
-	int err = store_run_i64(st, "SELECT used_by IS NOT NULL FROM invites WHERE id = ?1", id, 1,
+	const struct invite_revoke *r = ctx;
+	const int64_t *id = &r->id;
+	int64_t used = 0, revoked = 0;
+	int err = store_require_sysop(st, r->actor_id);
+	if (err < 0)
+		return err;
+	if ((err = store_run_i64(st, "SELECT revoked FROM invites WHERE id = ?1", id, 1, &revoked,
+		     "read invite")) < 0)
+		return err;
+	err = store_run_i64(st, "SELECT used_by IS NOT NULL FROM invites WHERE id = ?1", id, 1,
 		&used, "read invite");
 	if (err < 0)
 		return err;
@@ -654,14 +684,27 @@ static int invite_revoke_tx(struct store *st, void *ctx)
 		return BBS_ERR_NOTFOUND;
 	if (used)
 		return BBS_ERR_INVALID;
+	if (revoked)
+		return BBS_OK;  /* revoking twice is fine, and records nothing new */
 	err = store_run_i64(st, "UPDATE invites SET revoked = 1 WHERE id = ?1", id, 1, NULL,
 		"revoke invite");
-	return err < 0 ? err : BBS_OK;
+	if (err < 0)
+		return err;
+	char target[64];
+	bbs_snprintf(target, sizeof target, "invite %" PRId64, r->id);
+	return store_audit_add(st, r->actor_id, "invite-revoke", target, "valid -> revoked", NULL);
 }
 
 int store_invite_revoke(struct store *st, int64_t id)
 {
-	return store_write(st, invite_revoke_tx, &id);
+	struct invite_revoke r = { .actor_id = 0, .id = id };
+	return store_write(st, invite_revoke_tx, &r);
+}
+
+int store_admin_invite_revoke(struct store *st, int64_t actor_id, int64_t id)
+{
+	struct invite_revoke r = { .actor_id = actor_id, .id = id };
+	return store_write(st, invite_revoke_tx, &r);
 }
 
 struct redeem {
@@ -701,7 +744,14 @@ static int redeem_tx(struct store *st, void *ctx)
 	if ((err = store_run_i64(st, "UPDATE invites SET used_by = ?2, used_at = ?3 "
 		     "WHERE id = ?1 AND used_by IS NULL", args, 3, NULL, "use invite")) < 0)
 		goto out;
-	err = sqlite3_changes(st->db) == 1 ? BBS_OK : BBS_ERR_DENIED;
+	if (sqlite3_changes(st->db) != 1) {
+		err = BBS_ERR_DENIED;
+		goto out;
+	}
+	char target[48];
+	(void)bbs_snprintf(target, sizeof target, "user %s", r->j.handle);
+	err = store_audit_addf(st, r->id, "invite-use", target, "invite %lld, role %s, login by %s",
+		(long long)inv.id, store_role_name(inv.role), r->j.login);
 out:
 	store_invite_finish(&inv);
 	return err;

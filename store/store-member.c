@@ -13,6 +13,7 @@
  */
 #include "store/private.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,8 +43,8 @@ static bool contains_folded(const char *hay, const char *word)
 	return found;
 }
 
-/* Every word appears in one of the member's searchable fields. */
-static bool directory_match(const struct store_user *u, char *const *words, size_t nwords)
+/* Every word appears in one of the member's searchable fields (private.h). */
+bool store_user_match(const struct store_user *u, char *const *words, size_t nwords)
 {
 	const char *fields[5] = { u->handle, u->display_name, u->organisation, u->sector,
 		u->country };
@@ -86,7 +87,7 @@ static int directory_tx(struct store *st, void *ctx)
 	v = xcalloc((size_t)q->limit, sizeof *v);
 	while ((int64_t)n < q->limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct store_user *u = store_user_from_row(stmt);
-		if (!directory_match(u, q->words, q->nwords) || skipped++ < q->offset) {
+		if (!store_user_match(u, q->words, q->nwords) || skipped++ < q->offset) {
 			store_user_free(u);
 			continue;
 		}
@@ -196,8 +197,12 @@ static int announce_tx(struct store *st, void *ctx)
 	    && (err = store_bind_i64s(stmt, args, 2)) >= 0
 	    && (err = store_bind_text(stmt, 3, a->title)) >= 0
 	    && (err = store_bind_text(stmt, 4, a->body)) >= 0
-	    && (err = store_exec_stmt(st, stmt, "add announcement")) >= 0)
+	    && (err = store_exec_stmt(st, stmt, "add announcement")) >= 0) {
 		a->id = sqlite3_last_insert_rowid(st->db);
+		char *target = xasprintf("announcement %" PRId64, a->id);
+		err = store_audit_add(st, a->author_id, "announcement-create", target, a->title, NULL);
+		free(target);
+	}
 	sqlite3_finalize(stmt);
 	return err;
 }
@@ -224,11 +229,25 @@ int store_announcement_create(struct store *st, int64_t author_id, const char *t
 static int announcement_delete_tx(struct store *st, void *ctx)
 {
 	const int64_t *args = ctx;
+	sqlite3_stmt *stmt = NULL;
 	int err = store_require_sysop(st, args[0]);
-	if (err < 0 || (err = store_run_i64(st, "DELETE FROM announcements WHERE id = ?2", args, 2,
-			     NULL, "delete announcement")) < 0)
+	if (err < 0)
 		return err;
-	return sqlite3_changes(st->db) == 0 ? BBS_ERR_NOTFOUND : BBS_OK;
+	/* The title goes into the audit entry: what was deleted stays known. */
+	if ((err = store_prepare(st, "SELECT title FROM announcements WHERE id = ?1", &stmt)) < 0
+	    || (err = store_bind_i64(stmt, 1, args[1])) < 0
+	    || (err = store_step_row(st, stmt, "read announcement")) < 0)
+		goto out;
+	char *title = store_col_text(stmt, 0);
+	char *target = xasprintf("announcement %" PRId64, args[1]);
+	if ((err = store_run_i64(st, "DELETE FROM announcements WHERE id = ?2", args, 2, NULL,
+		     "delete announcement")) >= 0)
+		err = store_audit_add(st, args[0], "announcement-delete", target, title, NULL);
+	free(title);
+	free(target);
+out:
+	sqlite3_finalize(stmt);
+	return err;
 }
 
 int store_announcement_delete(struct store *st, int64_t actor_id, int64_t id)

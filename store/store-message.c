@@ -102,7 +102,7 @@ static int send_tx(struct store *st, void *ctx)
 		&s->sender_id, 1, NULL, "read sender");
 	if (err == 0)
 		err = BBS_ERR_NOTFOUND;
-	if (err < 0)
+	if (err < 0 || (err = store_check_silenced(st, s->sender_id)) < 0)
 		return err;
 	if ((err = store_prepare(st, "SELECT id FROM users WHERE handle = ?1 AND status = 0",
 		     &stmt)) < 0

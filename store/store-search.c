@@ -148,7 +148,7 @@ static int search_tx(struct store *st, void *ctx)
 	/*
 	 * The inner query ranks inside FTS5 (ORDER BY rank with LIMIT lets FTS5 keep only the
 	 * best rows) and makes snippets for those rows only; the outer joins add the rest.
-	 * Deleted posts are not in the index; p.deleted = 0 says so again.
+	 * Deleted and hidden posts are not in the index; the WHERE says so again.
 	 */
 	err = store_prepare(st,
 		"SELECT p.id, p.thread_id, p.seq, t.title, u.handle, s.snip, p.created "
@@ -156,7 +156,8 @@ static int search_tx(struct store *st, void *ctx)
 		"?3) AS snip FROM post_search WHERE post_search MATCH ?1 AND rowid >= ?4 "
 		"ORDER BY rank LIMIT ?2) s "
 		"JOIN posts p ON p.id = s.id JOIN threads t ON t.id = p.thread_id "
-		"JOIN users u ON u.id = p.author_id WHERE p.deleted = 0 ORDER BY s.r, p.id", &stmt);
+		"JOIN users u ON u.id = p.author_id WHERE p.deleted = 0 AND p.hidden = 0 "
+		"ORDER BY s.r, p.id", &stmt);
 	if (err < 0 || (err = store_bind_text(stmt, 1, q->match)) < 0
 	    || (err = store_bind_i64(stmt, 2, q->limit)) < 0
 	    || (err = store_bind_i64(stmt, 3, SNIPPET_TOKENS)) < 0

@@ -75,6 +75,7 @@ void store_user_free(struct store_user *u)
 	free(u->region);
 	free(u->bio);
 	free(u->timezone);
+	free(u->silence_reason);
 	free(u);
 }
 
@@ -197,6 +198,9 @@ struct store_user *store_user_from_row(sqlite3_stmt *stmt)
 	u->timezone = store_col_text(stmt, 16);
 	u->ascii_only = sqlite3_column_int(stmt, 17) != 0;
 	u->colour = sqlite3_column_int(stmt, 18) != 0;
+	u->verified = sqlite3_column_int(stmt, 19) != 0;
+	u->silenced_until = sqlite3_column_int64(stmt, 20);
+	u->silence_reason = store_col_text(stmt, 21);
 	return u;
 }
 

@@ -349,6 +349,87 @@ static const char *const migrations[] = {
 	"  seen_upto INTEGER NOT NULL"
 	") STRICT;"
 	"PRAGMA user_version = 4;",
+
+	/*
+	 * 5: administration, moderation and the audit log. users gains the verified mark and
+	 * silencing; posts can be hidden by moderators, and the search index's source view is
+	 * redefined so that hidden posts, like deleted ones, hold nothing (the store takes a
+	 * post out of the index before hiding it and puts it back after unhiding). The
+	 * moderation record's actor may now be the console (NULL): the table is rebuilt (ids
+	 * kept). The audit log is a hash chain (store-audit.c): its ids are given by the store
+	 * (previous + 1) and audit_head keeps the last id and hash so that removing the newest
+	 * entries is detected too. The source address is outside the chain (it may be
+	 * forgotten). sessions are live SSH sessions (pid and its start time identify the
+	 * process); reports are members' reports to the moderators, one per member and thing.
+	 */
+	"ALTER TABLE users ADD COLUMN verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1));"
+	"ALTER TABLE users ADD COLUMN silenced_until INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN silence_reason TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE posts ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1));"
+	"ALTER TABLE posts ADD COLUMN hidden_reason TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE posts ADD COLUMN hidden_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE posts ADD COLUMN hidden_by INTEGER REFERENCES users(id);"
+	"DROP VIEW post_search_src;"
+	"CREATE VIEW post_search_src AS SELECT p.id AS id,"
+	"  CASE WHEN p.deleted = 0 AND p.hidden = 0 AND p.seq = 1 THEN t.title ELSE '' END AS title,"
+	"  CASE WHEN p.deleted = 0 AND p.hidden = 0 THEN p.body ELSE '' END AS body"
+	"  FROM posts p JOIN threads t ON t.id = p.thread_id;"
+	"CREATE TABLE moderation_log_v5 ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  at INTEGER NOT NULL,"
+	"  actor_id INTEGER REFERENCES users(id),"
+	"  actor_role INTEGER NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  reason TEXT NOT NULL DEFAULT ''"
+	") STRICT;"
+	"INSERT INTO moderation_log_v5 (id, at, actor_id, actor_role, action, target, reason)"
+	"  SELECT id, at, actor_id, actor_role, action, target, reason FROM moderation_log;"
+	"DROP TABLE moderation_log;"
+	"ALTER TABLE moderation_log_v5 RENAME TO moderation_log;"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL DEFAULT '',"
+	"  detail TEXT NOT NULL DEFAULT '',"
+	"  source TEXT NOT NULL DEFAULT '',"
+	"  hash TEXT NOT NULL,"
+	"  prev_hash TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX audit_at ON audit(at);"
+	"CREATE TABLE audit_head ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  last_id INTEGER NOT NULL,"
+	"  hash TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('member', 'guest', 'join', 'command')),"
+	"  pid INTEGER NOT NULL CHECK (pid > 0),"
+	"  pid_start INTEGER NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  source TEXT NOT NULL DEFAULT ''"
+	") STRICT;"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE reports ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  kind INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),"
+	"  target_id INTEGER NOT NULL,"
+	"  reporter_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  target TEXT NOT NULL,"
+	"  excerpt TEXT NOT NULL DEFAULT '',"
+	"  reason TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  resolved INTEGER NOT NULL DEFAULT 0,"
+	"  resolved_by INTEGER REFERENCES users(id),"
+	"  resolution TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (reporter_id, kind, target_id)"
+	") STRICT;"
+	"CREATE INDEX reports_queue ON reports(resolved, created);"
+	"PRAGMA user_version = 5;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -97,6 +97,10 @@ struct store_user {
 	char *timezone;            /* IANA zone name for displayed times, "" = UTC */
 	bool ascii_only;           /* draw with ASCII characters only */
 	bool colour;               /* use colours (new members: true) */
+	/* schema 5 (store_admin_user_edit, store_silence) */
+	bool verified;             /* affiliation verified by a sysop (shown as a mark) */
+	int64_t silenced_until;    /* 0, or unix seconds: no posting until then (store_silence) */
+	char *silence_reason;      /* the moderator's reason, "" when never silenced */
 };
 void store_user_free(struct store_user *u);
 void store_user_list_free(struct store_user **v, size_t n);
@@ -175,6 +179,7 @@ struct store_area {
 	char *summary;    /* one line for menus */
 	char *page_slug;  /* the area's description page ("" if none) */
 	int position;
+	bool archived;    /* only store_area_list_all lists archived areas */
 };
 void store_area_list_free(struct store_area *v, size_t n);
 /* Focus areas in menu order (not archived). */
@@ -195,6 +200,7 @@ struct store_board {
 	int64_t threads;        /* discussions in the board */
 	int64_t unread;         /* discussions with posts the member has not read */
 	int64_t last_post_at;   /* unix seconds, 0 if the board is empty */
+	bool archived;          /* schema 5 lists (store_board_list_all, store_board_get) */
 };
 void store_board_finish(struct store_board *b);
 void store_board_list_free(struct store_board *v, size_t n);
@@ -262,6 +268,11 @@ struct store_post {
 	int64_t edited;          /* time of the last edit, 0 if never edited */
 	bool deleted;            /* removed by its author (the record is kept) */
 	int64_t quote_of;        /* id of the post this one quotes, 0 if none */
+	/* schema 5: hidden by a moderator (store_post_hide). store_post_range and
+	 * store_post_get keep the body; store_post_range_for blanks it for members. */
+	bool hidden;
+	char *hidden_reason;     /* "" unless hidden */
+	int64_t hidden_at;       /* 0 unless hidden */
 };
 void store_post_finish(struct store_post *p);
 void store_post_list_free(struct store_post *v, size_t n);
@@ -608,6 +619,9 @@ int store_invite_create(struct store *st, int64_t created_by, const char *code_h
 int store_invite_list(struct store *st, struct store_invite **v, size_t *n);
 /* BBS_ERR_NOTFOUND: no such invite; BBS_ERR_INVALID: already used. Revoking twice is fine. */
 int store_invite_revoke(struct store *st, int64_t id);
+/* store_invite_revoke by actor_id (a sysop, 0 the console; BBS_ERR_DENIED otherwise), with
+ * its audit entry (store_invite_revoke itself is audited as the console). */
+int store_admin_invite_revoke(struct store *st, int64_t actor_id, int64_t id);
 /* Looks a code up by its hash: 0 and *out (with its state) or BBS_ERR_NOTFOUND. */
 int store_invite_check(struct store *st, const char *code_hash, struct store_invite *out);
 
@@ -718,6 +732,210 @@ void store_strings_free(char **v, size_t n);
  * fingerprints, posts, challenges, endorsements, messages sent and received, drafts,
  * applications): a heap string. Never includes the password hash. */
 int store_user_export(struct store *st, int64_t user_id, char **json);
+
+/* ---- administration, moderation and the audit log (schema version 5) ----
+ *
+ * Functions that take actor_id check the actor's role themselves (BBS_ERR_DENIED otherwise)
+ * and write their audit entry (and, for moderation, their public moderation record entry) in
+ * the same transaction as the change, so no action goes unrecorded. actor_id 0 means the
+ * console (bbsctl, run by whoever owns the data directory) and is allowed everything.
+ * "Sysop" below means role STORE_ROLE_SYSOP, "moderator" role >= STORE_ROLE_MODERATOR.
+ */
+
+/* ---- the audit log ----
+ * Each entry's hash is BLAKE2b-256 (keys_hash_hex) over its id, time, actor, action, target,
+ * detail and the previous entry's hash, so editing or deleting an entry breaks the chain at
+ * that entry. The source address is kept beside the chain, not in it, so that it can be
+ * dropped after the retention period (store_forget_sources) without breaking the chain. */
+struct store_audit {
+	int64_t id;
+	int64_t at;
+	char *actor;     /* handle, "console" for bbsctl, "-" for none (a failed login) */
+	char *action;    /* "login", "login-failed", "key-add", "key-remove", "password-change",
+	                    "password-reset", "role", "status", "lock", "unlock", "verify",
+	                    "application-accept", "invite-create", "hide", "silence", ... */
+	char *target;    /* what it was done to: "user alice", "post 12", "board general" */
+	char *detail;    /* method and fingerprint for logins, old -> new values, a reason */
+	char *source;    /* source address, "" if none or dropped */
+	char *hash;      /* 64 hex digits */
+	char *prev_hash; /* the previous entry's hash ("" for the first) */
+};
+void store_audit_list_free(struct store_audit *v, size_t n);
+/* Appends an entry (actor_id 0 and actor NULL: "console"; actor_id -1: "-"). All text cleaned
+ * one-line, at most STORE_FIELD_MAX bytes each (longer detail is cut at a character boundary,
+ * marked with "..."; an audit entry is never refused for size). source may be NULL. */
+int store_audit_append(struct store *st, int64_t actor_id, const char *action,
+	const char *target, const char *detail, const char *source);
+/* Newest first. filter: NULL or words that must each appear in actor, action, target or
+ * detail (case-insensitive). limit 1..1000. */
+int store_audit_list(struct store *st, const char *filter, int64_t offset, int64_t limit,
+	struct store_audit **v, size_t *n);
+/* Walks the whole chain. 0 when it is intact (*count entries, *head the last hash, "" when
+ * empty; a heap string); BBS_ERR_INVALID when it is broken, with *first_bad the id of the first
+ * entry that does not verify (changed, or following a deleted one: ids run 1, 2, 3 ... without
+ * gaps) and *count the entries before it. head may be NULL. The store also keeps the newest
+ * id and hash apart from the entries, so deleting the newest entries is reported too
+ * (*first_bad is then the first missing id), and entries appended after such a deletion keep
+ * the gap. Anyone who can write the file can rebuild a whole chain: keep the printed head
+ * somewhere else to detect that. */
+int store_audit_verify(struct store *st, int64_t *count, int64_t *first_bad, char **head);
+/* Clears source addresses older than days days (0..36500; 0 = all up to now) in the audit
+ * log and in sessions; *cleared (may be NULL) gets how many. The chain stays intact. */
+int store_forget_sources(struct store *st, int days, int64_t *cleared);
+
+/* ---- members, for sysops ---- */
+/* struct store_user gains (schema 5): bool verified (affiliation verified by a sysop) and
+ * int64_t silenced_until (0 or unix seconds: until then the member cannot post, reply,
+ * submit challenges or send messages: BBS_ERR_DENIED from those functions). */
+/* Members for the admin list: pending applications first (oldest first), then by handle.
+ * status/role: -1 for any; sector/country: NULL or "" for any; query as store_directory but
+ * over every member (listed or not). limit 1..1000. */
+int store_user_search(struct store *st, const char *query, int status, int role,
+	const char *sector, const char *country, int64_t offset, int64_t limit,
+	struct store_user ***v, size_t *n);
+/* Sysops edit a member: profile fields (NULL: unchanged), role, status (ACTIVE or DISABLED
+ * only here; applications are decided with store_application_decide, so changing the status
+ * of a PENDING or DECLINED member is BBS_ERR_INVALID), verified. Refused with
+ * BBS_ERR_DENIED when it would leave no active sysop (the last active sysop cannot be demoted
+ * or disabled, also not by themselves). Each change audited with old -> new. */
+struct store_user_edit {
+	const char *display_name, *organisation, *sector, *country;
+	int role;        /* 0: unchanged */
+	int status;      /* -1: unchanged */
+	int verified;    /* -1: unchanged, 0, 1 */
+};
+int store_admin_user_edit(struct store *st, int64_t actor_id, int64_t user_id,
+	const struct store_user_edit *e);
+/* A sysop's password reset (store_user_reset_password plus the audit entry). */
+int store_admin_password_reset(struct store *st, int64_t actor_id, int64_t user_id,
+	const char *pwhash);
+/* A sysop adds or revokes a member's key (audited; revoking the last way in is allowed for a
+ * sysop: that locks the member out, which may be what they want). */
+int store_admin_key_add(struct store *st, int64_t actor_id, int64_t user_id, const char *type,
+	const char *blob, const char *fingerprint, const char *comment);
+int store_admin_key_remove(struct store *st, int64_t actor_id, int64_t user_id,
+	const char *fingerprint);
+/* Moderators silence a member until `until` (0 lifts it), with a reason (moderation record
+ * and audit). Moderators cannot silence sysops (BBS_ERR_DENIED). The reason is required
+ * (1..STORE_FIELD_MAX, one line; kept in silence_reason) unless lifting. */
+int store_silence(struct store *st, int64_t actor_id, int64_t user_id, int64_t until,
+	const char *reason);
+
+/* ---- sessions (who is online) ----
+ * bbsd's session process registers itself after login and removes itself when it ends. A row
+ * whose process is gone (a crash) is pruned when listed: kill(pid, 0) fails or the process's
+ * start time (from /proc) differs. */
+struct store_session {
+	int64_t id;
+	int64_t user_id;    /* 0 for a guest or join visitor */
+	char *handle;       /* "" for visitors */
+	char *kind;         /* "member", "guest", "join", "command" */
+	int64_t pid;
+	int64_t pid_start;  /* the process's start time in clock ticks since boot (/proc/PID/stat) */
+	int64_t since;
+	char *source;       /* source address, "" once dropped */
+};
+void store_session_list_free(struct store_session *v, size_t n);
+/* s->kind must be one of the four words, s->pid > 0, s->handle is ignored (read from
+ * user_id), since 0 means now, source may be NULL (cleaned one line). */
+int store_session_add(struct store *st, const struct store_session *s, int64_t *id);
+int store_session_remove(struct store *st, int64_t id);
+/* Live sessions, oldest first (stale rows pruned). */
+int store_session_list(struct store *st, struct store_session **v, size_t *n);
+/* Ends session id (a sysop; audited): sends SIGTERM to its process after checking it is still
+ * the same process (pid and start time). BBS_ERR_NOTFOUND if it is gone. */
+int store_session_end(struct store *st, int64_t actor_id, int64_t id);
+/* Ends every session of user_id (a sysop; audited); *ended gets how many. */
+int store_session_end_user(struct store *st, int64_t actor_id, int64_t user_id, int64_t *ended);
+/* The start time of process pid in clock ticks since boot (field 22 of /proc/PID/stat), as
+ * sessions record it in pid_start: bbsd calls this with getpid() when it registers. 0 and
+ * *start, BBS_ERR_NOTFOUND when there is no such process, BBS_ERR_INVALID for pid <= 0,
+ * BBS_ERR_IO when /proc cannot be read. */
+int store_proc_start_time(int64_t pid, int64_t *start);
+
+/* ---- structure and content, for sysops ---- */
+/* Focus areas: slug [a-z0-9-], name and summary one line. The area's page is "area-SLUG"
+ * (created empty when missing). Moving swaps position with the neighbour (delta -1 or +1;
+ * else BBS_ERR_INVALID; at either end nothing changes and 0 is returned). Updates: NULL
+ * leaves name or summary unchanged. Changing nothing records nothing.
+ * Archived areas leave the menu; their boards stay readable but take no new discussions. */
+int store_area_create(struct store *st, int64_t actor_id, const char *slug, const char *name,
+	const char *summary, int64_t *id);
+int store_area_update(struct store *st, int64_t actor_id, int64_t id, const char *name,
+	const char *summary);
+int store_area_move(struct store *st, int64_t actor_id, int64_t id, int delta);
+int store_area_set_archived(struct store *st, int64_t actor_id, int64_t id, bool archived);
+/* Boards: area_id 0 for a general board. Same rules. store_board_list_all lists archived ones
+ * too (b->archived). */
+int store_board_create(struct store *st, int64_t actor_id, int64_t area_id, const char *slug,
+	const char *name, const char *description, int64_t *id);
+int store_board_update(struct store *st, int64_t actor_id, int64_t id, const char *name,
+	const char *description);
+int store_board_move(struct store *st, int64_t actor_id, int64_t id, int delta);
+int store_board_set_archived(struct store *st, int64_t actor_id, int64_t id, bool archived);
+int store_board_list_all(struct store *st, struct store_board **v, size_t *n);
+/* Every focus area, archived ones too (a->archived), in menu order (added by the store). */
+int store_area_list_all(struct store *st, struct store_area **v, size_t *n);
+/* Pages (welcome, who-we-are, area pages) edited by a sysop (store_page_set plus audit). */
+int store_admin_page_set(struct store *st, int64_t actor_id, const char *slug, const char *title,
+	const char *body);
+/* A setting changed by a sysop (audited). Only these keys, else BBS_ERR_INVALID: site_name
+ * and who_we_are_summary (one line, 1..STORE_FIELD_MAX), registration (open, invite,
+ * closed), guest_access (on, off), idle_warn_minutes and idle_logout_minutes (0..10080,
+ * decimal). */
+int store_admin_setting_set(struct store *st, int64_t actor_id, const char *key,
+	const char *value);
+
+/* ---- moderation of discussions ---- */
+/* Reports: a member reports a post, a challenge or a private message they received to the
+ * moderators, with a reason (1..STORE_FIELD_MAX*4 bytes). A member may report one thing once
+ * (BBS_ERR_EXISTS). A message can be reported only by its recipient (BBS_ERR_NOTFOUND
+ * otherwise: nobody learns about others' messages). */
+enum store_report_kind { STORE_REPORT_POST = 1, STORE_REPORT_CHALLENGE = 2,
+	STORE_REPORT_MESSAGE = 3 };
+struct store_report {
+	int64_t id;
+	int kind;
+	int64_t target_id;
+	char *target;      /* "post 12 in <title>", "challenge 3: <title>", "message 7 from bob" */
+	char *excerpt;     /* the first line of the reported text (moderators only) */
+	char *reporter;    /* handle */
+	char *reason;
+	int64_t created;
+	bool open;         /* not yet resolved */
+	char *resolution;  /* "" while open */
+};
+void store_report_list_free(struct store_report *v, size_t n);
+int store_report_create(struct store *st, int64_t reporter_id, int kind, int64_t target_id,
+	const char *reason, int64_t *id);
+/* Moderators: open reports first (oldest first), then resolved (newest first). */
+int store_report_list(struct store *st, int64_t actor_id, bool open_only, int64_t offset,
+	int64_t limit, struct store_report **v, size_t *n);
+/* Moderators close a report with a one-line note (1..STORE_FIELD_MAX; audited).
+ * BBS_ERR_INVALID when it was resolved already. Reporting is for active members only (the
+ * console and others get BBS_ERR_DENIED); target and excerpt are taken when reported. */
+int store_report_resolve(struct store *st, int64_t actor_id, int64_t id, const char *note);
+
+/* Moderators hide or unhide a post with a reason (1..STORE_FIELD_MAX, one line; unhiding a
+ * post that is not hidden changes and records nothing). A hidden post shows to members as a notice
+ * (store_post gains: bool hidden, char *hidden_reason, int64_t hidden_at; its body is "" for
+ * viewers who are not moderators: store_post_range_for(viewer) below) and is not found by
+ * search; moderators still read the text. */
+int store_post_hide(struct store *st, int64_t actor_id, int64_t post_id, const char *reason);
+int store_post_unhide(struct store *st, int64_t actor_id, int64_t post_id);
+/* store_post_range as seen by viewer_id: hidden posts' bodies blanked unless the viewer is a
+ * moderator. (store_post_range itself keeps returning bodies: only the UI and command paths
+ * must use this one.) */
+int store_post_range_for(struct store *st, int64_t viewer_id, int64_t thread_id,
+	int64_t from_seq, int64_t limit, struct store_post **v, size_t *n);
+/* Moderators lock/unlock, pin/unpin and move a discussion to another board (moderation record
+ * and audit; the lock's reason may be NULL). Moving into an archived board: BBS_ERR_DENIED.
+ * Asking for what already is changes and records nothing. */
+int store_mod_thread_lock(struct store *st, int64_t actor_id, int64_t thread_id, bool locked,
+	const char *reason);
+int store_mod_thread_pin(struct store *st, int64_t actor_id, int64_t thread_id, bool pinned);
+int store_mod_thread_move(struct store *st, int64_t actor_id, int64_t thread_id,
+	int64_t board_id);
 
 /* ---- backup ---- */
 

@@ -78,6 +78,18 @@ bool ui_account_zone_valid(const char *name)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* Key and password changes go into the audit log (issue 6): who, what, and the key's
+ * fingerprint; never the password. A failed append is logged, not shown: the change itself
+ * was made. */
+static void account_audit(struct ui_app *app, const char *action, const char *detail)
+{
+	char target[64];
+	(void)bbs_snprintf(target, sizeof target, "user %s", app->user->handle);
+	int r = store_audit_append(app->st, app->user->id, action, target, detail, NULL);
+	if (r != 0)
+		log_warn("audit %s: %s", action, bbs_strerror(r));
+}
+
 static struct store_user *fresh_user(struct ui_app *app)
 {
 	struct store_user *u = NULL;
@@ -196,6 +208,7 @@ static const char *password_submit(struct ui_app *app, struct ui_screen *form, v
 	keys_wipe(hash, sizeof hash);
 	if (r != 0)
 		return "Could not save the password, please try again";
+	account_audit(app, "password-change", p->forced ? "forced change after a reset" : "");
 	ui_form_wipe_hidden(form);
 	if (p->done)
 		*p->done = true;
@@ -442,6 +455,7 @@ static const char *keyadd_submit(struct ui_app *app, struct ui_screen *form, voi
 		keys_pub_finish(&pub);
 		return "Could not add the key, please try again";
 	}
+	account_audit(app, "key-add", pub.fingerprint);
 	ui_app_message(app, "Key %s added: you can log in with it now.", pub.fingerprint);
 	keys_pub_finish(&pub);
 	return NULL;
@@ -490,8 +504,10 @@ static enum ui_result keylist_action(struct ui_screen *s, struct ui_app *app, in
 				"a password first.");
 		else if (r != 0 && r != BBS_ERR_NOTFOUND)
 			ui_app_message(app, "Could not remove the key, please try again");
-		else
+		else {
+			account_audit(app, "key-remove", sk->fingerprint);
 			ui_app_message(app, "Key removed.");
+		}
 		keylist_load(k, app);
 		return UI_RES_REDRAW;
 	}

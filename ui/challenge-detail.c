@@ -5,7 +5,7 @@
  * areas, date and endorsements, the discussion it was promoted to ("Discussion: <title>"),
  * the explanation, then "Endorsed by sector:" and "Endorsed by region:" with one count per
  * line, and "Named endorsers: A, B (and N others)" naming only the endorsers who chose to be
- * named (store_challenge_endorser_names). Keys: e endorse / take back (one's own: edit, while the question is
+ * named (store_challenge_endorser_names). ! reports it to the moderators (not one's own). Keys: e endorse / take back (one's own: edit, while the question is
  * open), w withdraw one's own, d the discussion, the moderator keys, q back. The page is
  * built again after every change and whenever the screen is on top again.
  *
@@ -204,6 +204,12 @@ static enum ui_result detail_action(struct ui_screen *s, struct ui_app *app, voi
 		return UI_RES_REDRAW;
 	case UI_ACT_DISCUSSION:
 		detail_discussion(app, c); /* may destroy s */
+		return UI_RES_REDRAW;
+	case UI_ACT_REPORT:
+		if (own)
+			ui_app_message(app, "You cannot report your own challenge");
+		else
+			ui_report_ask(app, STORE_REPORT_CHALLENGE, c->id);
 		return UI_RES_REDRAW;
 	default:
 		return UI_RES_NONE;

@@ -49,7 +49,8 @@ static void dir_widths(struct directory *d)
 {
 	d->name_w = d->handle_w = d->org_w = d->sector_w = 0;
 	for (size_t i = 0; i < d->n; i++) {
-		int w = ui_draw_width(dir_name(d->v[i]));
+		int w = ui_draw_width(dir_name(d->v[i])) +
+			ui_draw_width(ui_verified_mark(d->v[i]->verified));
 		if (w > d->name_w)
 			d->name_w = w > DIR_COL_MAX ? DIR_COL_MAX : w;
 		w = ui_draw_width(d->v[i]->handle);
@@ -144,7 +145,13 @@ static void dir_draw(struct ui_screen *s, WINDOW *w)
 			ui_draw_fill(w, y, x0, 2 + name_w < width ? 2 + name_w : width, A_REVERSE);
 		ui_draw_str(w, y, x, end - x, sel ? "> " : "  ", attr);
 		x += 2;
-		ui_draw_str(w, y, x, name_w < end - x ? name_w : end - x, dir_name(u), attr);
+		{
+			int nx = ui_draw_str(w, y, x, name_w < end - x ? name_w : end - x, dir_name(u),
+				attr);
+			if (u->verified && nx < name_w)
+				ui_draw_str(w, y, x + nx, name_w - nx < end - x - nx ? name_w - nx
+					: end - x - nx, ui_verified_mark(true), attr);
+		}
 		x += name_w + 2;
 		if (x < end) {
 			ui_draw_str(w, y, x, handle_w < end - x ? handle_w : end - x, u->handle, A_NORMAL);
@@ -289,7 +296,8 @@ struct ui_screen *ui_member_profile_create(struct ui_app *app, const char *handl
 		return NULL;
 	}
 	ui_format_date(u->created, since, sizeof since);
-	ui_format_append(&text, "Name:          %s\n", dir_name(u));
+	ui_format_append(&text, "Name:          %s%s\n", dir_name(u),
+		ui_verified_mark(u->verified));
 	ui_format_append(&text, "Handle:        %s\n", u->handle);
 	ui_format_append(&text, "Organisation:  %s\n", u->organisation[0] ? u->organisation : "-");
 	ui_format_append(&text, "Sector:        %s\n", u->sector[0] ? u->sector : "-");

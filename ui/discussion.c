@@ -19,6 +19,13 @@
  * A discussion promoted from a challenge shows "From challenge #ID" under its heading, and c
  * opens that challenge.
  *
+ * Moderation: ! reports the current post (not one's own). Moderators (members get "Only
+ * moderators can do that" and nothing changes): H hides the current post with a reason, U
+ * shows it again, L locks or unlocks, P pins or unpins, V moves the discussion to a board
+ * chosen from a list. Posts are read with store_post_range_for, so a hidden post reaches a
+ * member as "[Hidden by a moderator on DATE: REASON]" only; moderators see the notice and the
+ * text under it. A verified member's name carries the verified mark in the post header.
+ *
  * Must never: read the store while drawing, index outside the loaded window, or scroll past
  * the end of the discussion (only J/K and opening may put a short last post at the top).
  */
@@ -34,11 +41,14 @@
 #define D_CHUNK 40      /* posts loaded at a time */
 #define D_KEEP 400      /* posts kept loaded at most (a 500-row screen shows <= 167) */
 #define D_REMOVED "[removed by its author]"
+#define D_VCACHE 64     /* authors whose verified mark is remembered */
+#define D_REASON_MAX 1024
 
 struct dpost {
 	struct store_post p;
 	char *header;
-	const char *text;           /* p.body, or D_REMOVED */
+	const char *text;           /* p.body, D_REMOVED, or own_text */
+	char *own_text;             /* a hidden post's notice (and, for moderators, its text) */
 	struct text_line *lines;    /* text wrapped to text_cols */
 	size_t nlines;
 	int rows;                   /* header + lines + blank */
@@ -57,6 +67,9 @@ struct disc {
 	int64_t seen;               /* highest post whose header was drawn */
 	int64_t marked;             /* highest post stored as read */
 	bool clamp_pending;         /* pull the view back from the end once laid out */
+	/* verified marks of the authors seen (read once per screen) */
+	struct { int64_t id; bool verified; } vcache[D_VCACHE];
+	size_t nvcache;
 	/* layout */
 	struct ui_rect rect;
 	int heading_y, from_y, text_y, view, x0, text_cols;
@@ -74,7 +87,25 @@ static void dp_wrap(struct dpost *dp, int cols)
 	dp->rows = 1 + (int)dp->nlines + 1;
 }
 
-static char *dp_header(const struct store_post *p)
+/* Whether author id is verified (read once per screen, then remembered). */
+static bool d_verified(struct disc *d, int64_t id)
+{
+	struct store_user *u = NULL;
+	bool v = false;
+
+	for (size_t i = 0; i < d->nvcache; i++)
+		if (d->vcache[i].id == id)
+			return d->vcache[i].verified;
+	if (store_user_get_by_id(d->app->st, id, &u) == 0 && u)
+		v = u->verified;
+	store_user_free(u);
+	size_t slot = d->nvcache < D_VCACHE ? d->nvcache++ : (size_t)id % D_VCACHE;
+	d->vcache[slot].id = id;
+	d->vcache[slot].verified = v;
+	return v;
+}
+
+static char *dp_header(const struct store_post *p, bool verified)
 {
 	char when[UI_TIME_LEN];
 	const char *handle = p->author_handle ? p->author_handle : "";
@@ -83,19 +114,29 @@ static char *dp_header(const struct store_post *p)
 	const char *sector = p->author_sector ? p->author_sector : "";
 
 	ui_format_time(p->created, when, sizeof when);
-	return xasprintf("#%lld %s (%s)%s%s%s%s, %s%s", (long long)p->seq, name, handle,
-		org[0] ? ", " : "", org, sector[0] ? ", " : "", sector, when,
-		p->edited ? " (edited)" : "");
+	return xasprintf("#%lld %s%s (%s)%s%s%s%s, %s%s", (long long)p->seq, name,
+		ui_verified_mark(verified), handle, org[0] ? ", " : "", org, sector[0] ? ", " : "",
+		sector, when, p->edited ? " (edited)" : "");
 }
 
 /* Takes over src's strings. */
-static void dp_init(struct dpost *dp, struct store_post *src, int cols)
+static void dp_init(struct disc *d, struct dpost *dp, struct store_post *src, int cols)
 {
 	memset(dp, 0, sizeof *dp);
 	dp->p = *src;
 	memset(src, 0, sizeof *src);
-	dp->header = dp_header(&dp->p);
+	dp->header = dp_header(&dp->p, d_verified(d, dp->p.author_id));
 	dp->text = dp->p.deleted || !dp->p.body ? D_REMOVED : dp->p.body;
+	if (dp->p.hidden && !dp->p.deleted) {
+		char when[UI_TIME_LEN];
+		ui_format_time(dp->p.hidden_at, when, sizeof when);
+		ui_format_append(&dp->own_text, "[Hidden by a moderator on %s: %s]", when,
+			dp->p.hidden_reason ? dp->p.hidden_reason : "");
+		/* The store blanks the text for members; moderators read it under the notice. */
+		if (ui_is_moderator(d->app) && dp->p.body && dp->p.body[0])
+			ui_format_append(&dp->own_text, "\n%s", dp->p.body);
+		dp->text = dp->own_text;
+	}
 	dp_wrap(dp, cols);
 }
 
@@ -103,6 +144,7 @@ static void dp_finish(struct dpost *dp)
 {
 	store_post_finish(&dp->p);
 	free(dp->header);
+	free(dp->own_text);
 	free(dp->lines);
 	memset(dp, 0, sizeof *dp);
 }
@@ -131,7 +173,7 @@ static size_t d_fetch(struct disc *d, int64_t from, int64_t count, struct dpost 
 	size_t k = 0;
 
 	*out = NULL;
-	int r = store_post_range(d->app->st, d->t.id, from, count, &v, &k);
+	int r = store_post_range_for(d->app->st, d->app->user->id, d->t.id, from, count, &v, &k);
 	if (r != 0) {
 		log_warn("posts of %lld: %s", (long long)d->t.id, bbs_strerror(r));
 		ui_app_message(d->app, "Could not read the posts, please try again");
@@ -144,7 +186,7 @@ static size_t d_fetch(struct disc *d, int64_t from, int64_t count, struct dpost 
 	if (used > 0) {
 		*out = xcalloc(used, sizeof **out);
 		for (size_t i = 0; i < used; i++)
-			dp_init(&(*out)[i], &v[i], d->text_cols);
+			dp_init(d, &(*out)[i], &v[i], d->text_cols);
 	}
 	store_post_list_free(v, k);
 	return used;
@@ -508,8 +550,11 @@ static enum ui_result disc_reply(struct disc *d, struct ui_app *app, bool quote)
 		ui_app_message(app, "This discussion is locked");
 		return UI_RES_REDRAW;
 	}
+	if (ui_silenced_message(app))
+		return UI_RES_REDRAW;
 	struct dpost *dp = quote ? disc_current(d) : NULL;
-	int64_t quote_id = dp && !dp->p.deleted ? dp->p.id : 0;
+	/* A hidden post is never quoted (the editor would read its text from the store). */
+	int64_t quote_id = dp && !dp->p.deleted && !dp->p.hidden ? dp->p.id : 0;
 	ui_app_push(app, ui_editor_reply(app, d->t.id, quote_id));
 	return UI_RES_REDRAW;
 }
@@ -560,11 +605,120 @@ static enum ui_result disc_delete(struct disc *d, struct ui_app *app)
 	dp = disc_current(d);
 	if (dp && dp->p.id == id && store_post_get(app->st, id, &np) == 0) {
 		dp_finish(dp);
-		dp_init(dp, &np, d->text_cols);
+		dp_init(d, dp, &np, d->text_cols);
 	}
 	store_post_finish(&np);
 	ui_app_message(app, "Post deleted.");
 	return UI_RES_REDRAW;
+}
+
+static void disc_reload_thread(struct disc *d, struct ui_app *app);
+
+/* Reads the discussion and its posts again, keeping the current post. */
+static void disc_reload(struct disc *d, struct ui_app *app)
+{
+	int64_t cur = d->cur, top = d->top_seq;
+	int line = d->top_line;
+
+	disc_reload_thread(d, app);
+	d_reset(d);
+	d->cur = cur;
+	d_place(d, top, false);
+	struct dpost *dp = d_post(d, top);
+	if (dp && line < dp->rows)
+		d->top_line = line;
+}
+
+static enum ui_result disc_report(struct disc *d, struct ui_app *app)
+{
+	struct dpost *dp = disc_current(d);
+
+	if (!dp)
+		return UI_RES_NONE;
+	if (dp->p.author_id == app->user->id) {
+		ui_app_message(app, "You cannot report your own post");
+		return UI_RES_REDRAW;
+	}
+	ui_report_ask(app, STORE_REPORT_POST, dp->p.id);
+	return UI_RES_REDRAW;
+}
+
+static enum ui_result disc_hide(struct disc *d, struct ui_app *app, bool hide)
+{
+	struct dpost *dp = disc_current(d);
+	char reason[D_REASON_MAX];
+	int r;
+
+	if (!dp)
+		return UI_RES_NONE;
+	int64_t id = dp->p.id;
+	if (hide) {
+		if (dp->p.hidden) {
+			ui_app_message(app, "This post is hidden already");
+			return UI_RES_REDRAW;
+		}
+		if (!ui_app_input(app, "Reason for hiding: ", reason, sizeof reason))
+			return UI_RES_REDRAW;
+		if (!reason[0]) {
+			ui_app_message(app, "Not hidden: please give a reason");
+			return UI_RES_REDRAW;
+		}
+		r = store_post_hide(app->st, app->user->id, id, reason);
+	} else {
+		if (!dp->p.hidden) {
+			ui_app_message(app, "This post is not hidden");
+			return UI_RES_REDRAW;
+		}
+		r = store_post_unhide(app->st, app->user->id, id);
+	}
+	if (r != 0) {
+		ui_app_message(app, r == BBS_ERR_DENIED ? UI_ONLY_MODERATORS
+							: "Could not save, please try again");
+		return UI_RES_REDRAW;
+	}
+	disc_reload(d, app);
+	ui_app_message(app, hide ? "Post hidden." : "Post shown again.");
+	return UI_RES_REDRAW;
+}
+
+static enum ui_result disc_lock(struct disc *d, struct ui_app *app)
+{
+	char reason[D_REASON_MAX] = "";
+	bool lock = !d->t.locked;
+
+	if (lock && !ui_app_input(app, "Reason for locking: ", reason, sizeof reason))
+		return UI_RES_REDRAW;
+	int r = store_mod_thread_lock(app->st, app->user->id, d->t.id, lock, reason);
+	if (r != 0) {
+		ui_app_message(app, r == BBS_ERR_DENIED ? UI_ONLY_MODERATORS
+							: "Could not save, please try again");
+		return UI_RES_REDRAW;
+	}
+	disc_reload_thread(d, app);
+	ui_app_message(app, lock ? "Discussion locked." : "Discussion unlocked.");
+	return UI_RES_REDRAW;
+}
+
+static enum ui_result disc_moderate(struct disc *d, struct ui_app *app, int action)
+{
+	if (!ui_is_moderator(app)) {
+		ui_app_message(app, UI_ONLY_MODERATORS);
+		return UI_RES_REDRAW;
+	}
+	switch (action) {
+	case UI_ACT_HIDE: return disc_hide(d, app, true);
+	case UI_ACT_UNHIDE: return disc_hide(d, app, false);
+	case UI_ACT_LOCK: return disc_lock(d, app);
+	case UI_ACT_PIN:
+		if (ui_mod_thread_pin(app, d->t.id, !d->t.pinned))
+			disc_reload_thread(d, app);
+		return UI_RES_REDRAW;
+	case UI_ACT_MOVE:
+		ui_mod_thread_move(app, d->t.id, d->t.board_id);
+		return UI_RES_REDRAW;
+	default:
+		return UI_RES_NONE;
+	}
 }
 
 /* c: the challenge this discussion came from; back to it if the view was opened from it. */
@@ -629,6 +783,14 @@ static enum ui_result disc_action(struct ui_screen *s, struct ui_app *app, int a
 		return UI_RES_REDRAW;
 	case UI_ACT_CHALLENGE:
 		return disc_challenge(d, app);
+	case UI_ACT_REPORT:
+		return disc_report(d, app);
+	case UI_ACT_HIDE:
+	case UI_ACT_UNHIDE:
+	case UI_ACT_LOCK:
+	case UI_ACT_PIN:
+	case UI_ACT_MOVE:
+		return disc_moderate(d, app, action);
 	default:
 		return UI_RES_NONE;
 	}

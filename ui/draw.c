@@ -29,6 +29,11 @@ void ui_draw_set_ascii(bool ascii)
 	draw_ascii = ascii;
 }
 
+bool ui_draw_ascii(void)
+{
+	return draw_ascii;
+}
+
 /* Returns a clean, NUL-terminated copy of s[0..len) in buf, or on the heap (*heap set). */
 static const char *clean_copy(const char *s, size_t len, char *buf, size_t bufsize, char **heap)
 {

@@ -130,6 +130,7 @@ static const struct ui_binding threads_bindings[] = {
 		"n", "next unread" },
 	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
 	{ UI_ACT_MARK_READ, { 'm' }, NULL, "Mark this board read", "m", "mark read" },
+	{ UI_ACT_PIN, { 'P' }, NULL, "Moderators: pin or unpin the selected discussion", NULL, NULL },
 	QUICK_EXIT,
 };
 
@@ -150,6 +151,15 @@ static const struct ui_binding discussion_bindings[] = {
 		"d", "delete" },
 	{ UI_ACT_SEARCH, { '/' }, NULL, "Search the discussions", "/", "search" },
 	{ UI_ACT_CHALLENGE, { 'c' }, NULL, "The challenge this discussion came from", NULL, NULL },
+	{ UI_ACT_REPORT, { '!' }, NULL, "Report the current post to the moderators (asks why)",
+		"!", "report" },
+	{ UI_ACT_HIDE, { 'H' }, NULL, "Moderators: hide the current post (asks for a reason)",
+		NULL, NULL },
+	{ UI_ACT_UNHIDE, { 'U' }, NULL, "Moderators: show a hidden post again", NULL, NULL },
+	{ UI_ACT_LOCK, { 'L' }, NULL, "Moderators: lock or unlock the discussion", NULL, NULL },
+	{ UI_ACT_PIN, { 'P' }, NULL, "Moderators: pin or unpin the discussion", NULL, NULL },
+	{ UI_ACT_MOVE, { 'V' }, NULL, "Moderators: move the discussion to another board",
+		NULL, NULL },
 	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", NULL, NULL },
 	{ UI_ACT_PGUP, { K_PGUP, 'b' }, NULL, "Scroll up one page", NULL, NULL },
 	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the first post", NULL, NULL },
@@ -264,6 +274,8 @@ static const struct ui_binding challenge_detail_bindings[] = {
 		"discussion" },
 	{ UI_ACT_WITHDRAW, { 'w' }, NULL, "Withdraw your own challenge (asks first)", "w",
 		"withdraw" },
+	{ UI_ACT_REPORT, { '!' }, NULL, "Report this challenge to the moderators (asks why)",
+		"!", "report" },
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
 	PAGE_MOVES,
 	MODERATOR_KEYS,
@@ -430,6 +442,8 @@ static const struct ui_binding message_bindings[] = {
 	{ UI_ACT_DELETE, { 'd', UI_KEY_DELETE }, NULL, "Delete the message (asks first)", "d",
 		"delete" },
 	{ UI_ACT_BLOCK, { 'b' }, NULL, "Block or unblock the sender (asks first)", "b", "block" },
+	{ UI_ACT_REPORT, { '!' }, NULL, "Report a message you received to the moderators (asks why)",
+		"!", "report" },
 	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" },
 	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Scroll up one line", "j/k", "scroll" },
 	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Scroll down one line", NULL, NULL },
@@ -471,6 +485,128 @@ static const struct ui_binding announce_sysop_bindings[] = {
 	ANNOUNCE_TAIL,
 };
 
+/* Administration (admin-*.c). Every admin screen checks the role itself as well. */
+#define ADMIN_BACK \
+	{ UI_ACT_BACK, { 'q', UI_KEY_ESC, K_LEFT, UI_KEY_BACKSPACE }, NULL, "Back", "q", "back" }, \
+	{ UI_ACT_HELP, { '?' }, NULL, "This help", "?", "help" }
+static const struct ui_binding admin_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the selected item", "Enter", "open" },
+	{ UI_ACT_UP, { K_UP, 'k' }, NULL, "Move up", "j/k", "move" },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Move down", NULL, NULL },
+	{ UI_ACT_JUMP, { '1', '2', '3', '4', '5', '6', '7', '8', '9' }, "1-9",
+		"Open item number N", NULL, NULL },
+	ADMIN_BACK,
+	QUICK_EXIT,
+};
+static const struct ui_binding admin_members_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open the selected member", "Enter",
+		"open" },
+	{ UI_ACT_SEARCH, { '/' }, NULL, "Search by handle, name, organisation, sector or country",
+		"/", "search" },
+	{ UI_ACT_FILTER, { 'f' }, NULL, "Next filter: each status, each role, each sector, then all",
+		"f", "filter" },
+	ADMIN_BACK,
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+/* One member: a page, so Up/Down scroll; k is "keys" here, not "up". */
+static const struct ui_binding admin_member_bindings[] = {
+	ADMIN_BACK,
+	{ UI_ACT_EDIT, { 'e' }, NULL, "Edit name, organisation, sector, country, role, status",
+		"e", "edit" },
+	{ UI_ACT_APPROVE, { 'a' }, NULL, "Approve the application (asks first)", "a", "approve" },
+	{ UI_ACT_DECLINE, { 'x' }, NULL, "Decline the application (asks first)", "x", "decline" },
+	{ UI_ACT_VERIFY, { 'v' }, NULL, "Mark the affiliation verified / not verified", "v",
+		"verify" },
+	{ UI_ACT_PASSWORD, { 'p' }, NULL, "Reset the password (shows a one-time password)", "p",
+		"password" },
+	{ UI_ACT_KEYS, { 'k' }, NULL, "The member's keys: list, add, revoke", "k", "keys" },
+	{ UI_ACT_LOCK, { 'l' }, NULL, "Lock: disable the account and end its sessions (asks first)",
+		"l", "lock" },
+	{ UI_ACT_UNLOCK, { 'u' }, NULL, "Unlock: enable the account again", "u", "unlock" },
+	{ UI_ACT_END_SESSIONS, { 'E' }, NULL, "End all of the member's sessions now (asks first)",
+		"E", "end sessions" },
+	{ UI_ACT_SILENCE, { 'S' }, NULL, "Silence the member for N days with a reason (0 lifts it)",
+		"S", "silence" },
+	{ UI_ACT_UP, { K_UP }, NULL, "Scroll up one line", NULL, NULL },
+	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Scroll down one line", NULL, NULL },
+	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", NULL, NULL },
+	{ UI_ACT_PGUP, { K_PGUP, 'b' }, NULL, "Scroll up one page", NULL, NULL },
+	{ UI_ACT_HOME, { K_HOME, 'g' }, NULL, "Go to the top", NULL, NULL },
+	{ UI_ACT_END, { K_END, 'G' }, NULL, "Go to the end", NULL, NULL },
+	QUICK_EXIT,
+};
+static const struct ui_binding admin_keys_bindings[] = {
+	{ UI_ACT_NEW, { 'a' }, NULL, "Add a key (paste an authorized_keys line)", "a", "add" },
+	{ UI_ACT_DELETE, { 'd', UI_KEY_DELETE }, NULL, "Revoke the selected key (asks first)", "d",
+		"revoke" },
+	ADMIN_BACK,
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+static const struct ui_binding admin_invites_bindings[] = {
+	{ UI_ACT_NEW, { 'c' }, NULL, "Create an invite (the code is shown once)", "c", "create" },
+	{ UI_ACT_DELETE, { 'r' }, NULL, "Revoke the selected invite (asks first)", "r", "revoke" },
+	ADMIN_BACK,
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+static const struct ui_binding admin_online_bindings[] = {
+	{ UI_ACT_END_SESSIONS, { 'e' }, NULL, "End the selected session (asks first)", "e", "end" },
+	{ UI_ACT_REFRESH, { 'R' }, NULL, "Read the list again", "R", "refresh" },
+	ADMIN_BACK,
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+static const struct ui_binding admin_audit_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Show the selected entry whole", "Enter",
+		"open" },
+	{ UI_ACT_SEARCH, { '/' }, NULL, "Filter: words in actor, action, target or detail", "/",
+		"filter" },
+	ADMIN_BACK,
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+
+/* The report queue (reports.c) and structure editing (admin-structure.c). */
+static const struct ui_binding reports_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open what was reported", "Enter", "open" },
+	{ UI_ACT_RESOLVE, { 'r' }, NULL, "Resolve the report with a note", "r", "resolve" },
+	{ UI_ACT_SILENCE, { 'S' }, NULL, "Silence the author for N days with a reason", "S",
+		"silence" },
+	{ UI_ACT_REFRESH, { 'R' }, NULL, "Read the queue again", NULL, NULL },
+	ADMIN_BACK,
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+static const struct ui_binding structure_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Open or change the selected item",
+		"Enter", "open" },
+	ADMIN_BACK,
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+static const struct ui_binding structure_list_bindings[] = {
+	{ UI_ACT_NEW, { 'c' }, NULL, "Create one", "c", "create" },
+	{ UI_ACT_EDIT, { 'e' }, NULL, "Edit the name and summary", "e", "edit" },
+	{ UI_ACT_ARCHIVE, { 'a' }, NULL, "Archive or unarchive (asks first)", "a", "archive" },
+	{ UI_ACT_MOVE_UP, { 'K', '-' }, NULL, "Move up in the order", "K/J", "order" },
+	{ UI_ACT_MOVE_DOWN, { 'J', '+' }, NULL, "Move down in the order", NULL, NULL },
+	{ UI_ACT_PAGE, { 'p' }, NULL, "Focus areas: edit the area's page", "p", "page" },
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Focus areas: the area's boards", NULL,
+		NULL },
+	ADMIN_BACK,
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+static const struct ui_binding choose_bindings[] = {
+	{ UI_ACT_OPEN, { UI_KEY_ENTER, K_RIGHT }, NULL, "Choose the selected item", "Enter",
+		"choose" },
+	ADMIN_BACK,
+	LIST_MOVES,
+	QUICK_EXIT,
+};
+
 #define KEYMAP(name, table) { name, table, sizeof(table) / sizeof((table)[0]) }
 const struct ui_keymap ui_keymap_menu = KEYMAP("Main menu", menu_bindings);
 const struct ui_keymap ui_keymap_pager = KEYMAP("Page viewer", pager_bindings);
@@ -502,6 +638,20 @@ const struct ui_keymap ui_keymap_blocked = KEYMAP("Members you block", blocked_b
 const struct ui_keymap ui_keymap_announce = KEYMAP("News and announcements", announce_bindings);
 const struct ui_keymap ui_keymap_announce_sysop = KEYMAP("News and announcements",
 	announce_sysop_bindings);
+const struct ui_keymap ui_keymap_admin = KEYMAP("Administration", admin_bindings);
+const struct ui_keymap ui_keymap_admin_members = KEYMAP("Members (administration)",
+	admin_members_bindings);
+const struct ui_keymap ui_keymap_admin_member = KEYMAP("Member (administration)",
+	admin_member_bindings);
+const struct ui_keymap ui_keymap_admin_keys = KEYMAP("A member's keys", admin_keys_bindings);
+const struct ui_keymap ui_keymap_admin_invites = KEYMAP("Invites", admin_invites_bindings);
+const struct ui_keymap ui_keymap_admin_online = KEYMAP("Who is online", admin_online_bindings);
+const struct ui_keymap ui_keymap_admin_audit = KEYMAP("Audit log", admin_audit_bindings);
+const struct ui_keymap ui_keymap_reports = KEYMAP("Reports", reports_bindings);
+const struct ui_keymap ui_keymap_structure = KEYMAP("Structure and content", structure_bindings);
+const struct ui_keymap ui_keymap_structure_list = KEYMAP("Focus areas and boards",
+	structure_list_bindings);
+const struct ui_keymap ui_keymap_choose = KEYMAP("Choose", choose_bindings);
 
 int ui_keymap_lookup(const struct ui_keymap *km, int key)
 {

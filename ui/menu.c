@@ -4,7 +4,8 @@
  * Items, in order: the focus areas from the store (store_area_list), "Discussion boards"
  * (its summary is the member's unread count), "The challenge question" (its summary: "N
  * challenges, M members answered"), "Messages" ("N unread" / "no unread messages"), "Member
- * directory", "News and announcements" ("N new"), "Your account", "Who we are", "Log off".
+ * directory", "News and announcements" ("N new"), "Administration" (moderators and sysops
+ * only), "Your account", "Who we are", "Log off".
  * Each shows its number (1-9 open it directly), its name and, when there is room, its
  * one-line summary. The selected item is drawn in reverse video AND marked with ">", so it
  * is visible on terminals without attributes. n opens the next unread discussion, / searches.
@@ -28,7 +29,7 @@
 #include <stdlib.h>
 
 enum menu_kind { ITEM_PAGE, ITEM_AREA, ITEM_BOARDS, ITEM_CHALLENGE, ITEM_QUESTION_PUBLIC,
-	ITEM_MESSAGES, ITEM_DIRECTORY, ITEM_NEWS, ITEM_ACCOUNT, ITEM_APPLY, ITEM_LOGOFF };
+	ITEM_MESSAGES, ITEM_DIRECTORY, ITEM_NEWS, ITEM_ADMIN, ITEM_ACCOUNT, ITEM_APPLY, ITEM_LOGOFF };
 
 struct menu_item {
 	enum menu_kind kind;
@@ -72,6 +73,9 @@ struct menu {
 #define MENU_DIRECTORY_NAME "Member directory"
 #define MENU_DIRECTORY_SUMMARY "Find members by name, organisation, sector, country"
 #define MENU_NEWS_NAME "News and announcements"
+#define MENU_ADMIN_NAME "Administration"
+#define MENU_ADMIN_SUMMARY_SYSOP "Members, invites, structure, sessions, audit log, reports"
+#define MENU_ADMIN_SUMMARY_MOD "Reports from members"
 #define MENU_ACCOUNT_NAME "Your account"
 #define MENU_ACCOUNT_SUMMARY "Profile, keys, password, preferences"
 #define MENU_APPLY_NAME "Apply for membership"
@@ -285,6 +289,9 @@ static void menu_open(struct menu *m, struct ui_app *app)
 		return;
 	if (it->kind == ITEM_APPLY && !app->guest)
 		return;
+	/* Only moderators and sysops have this item; the admin menu checks again. */
+	if (it->kind == ITEM_ADMIN && !ui_is_moderator(app))
+		return;
 
 	switch (it->kind) {
 	case ITEM_PAGE:
@@ -310,6 +317,9 @@ static void menu_open(struct menu *m, struct ui_app *app)
 		break;
 	case ITEM_NEWS:
 		ui_app_push(app, ui_announcements_create(app));
+		break;
+	case ITEM_ADMIN:
+		ui_app_push(app, ui_admin_create(app));
 		break;
 	case ITEM_ACCOUNT:
 		ui_app_push(app, ui_account_create(app));
@@ -486,6 +496,9 @@ struct ui_screen *ui_menu_create(struct ui_app *app)
 		menu_add(m, ITEM_MESSAGES, MENU_MESSAGES_NAME, NULL, NULL);
 		menu_add(m, ITEM_DIRECTORY, MENU_DIRECTORY_NAME, MENU_DIRECTORY_SUMMARY, NULL);
 		menu_add(m, ITEM_NEWS, MENU_NEWS_NAME, NULL, NULL);
+		if (ui_is_moderator(app))
+			menu_add(m, ITEM_ADMIN, MENU_ADMIN_NAME, ui_is_sysop(app) ?
+				MENU_ADMIN_SUMMARY_SYSOP : MENU_ADMIN_SUMMARY_MOD, NULL);
 		menu_add(m, ITEM_ACCOUNT, MENU_ACCOUNT_NAME, MENU_ACCOUNT_SUMMARY, NULL);
 		menu_summaries(m, app);
 	}

@@ -12,6 +12,9 @@
  * under "message:HANDLE" and "message-reply:ID", so a dropped link loses nothing; each editor
  * has a client token, so a retried send stores one message.
  *
+ * ! on a received message reports it to the moderators. A silenced member who tries to write
+ * gets "You are silenced until DATE". A verified member's name carries the verified mark.
+ *
  * Must never: show a message to anyone but its sender and recipient (the store checks; this
  * file only asks for the viewer's own), tell a blocked sender more than that the recipient
  * does not accept their messages, draw a byte of a subject or body other than through
@@ -71,6 +74,8 @@ static bool msg_send(struct ui_app *app, struct ui_screen *ed, void *ctx, const 
 	if (r != 0) {
 		if (r != BBS_ERR_DENIED && r != BBS_ERR_NOTFOUND)
 			log_warn("message send: %s", bbs_strerror(r));
+		if (r == BBS_ERR_DENIED && ui_silenced_message(app))
+			return false;
 		msg_send_error(app, r, c->handle);
 		return false; /* the text stays in the editor (and its draft) */
 	}
@@ -87,6 +92,8 @@ static struct store_user *msg_recipient(struct ui_app *app, const char *handle)
 	struct store_user *u = NULL;
 	bool blocked = false;
 
+	if (ui_silenced_message(app))
+		return NULL;
 	if (!bbs_handle_valid(handle) || store_user_get(app->st, handle, &u) != 0 ||
 	    u->status != STORE_STATUS_ACTIVE) {
 		ui_app_message(app, "No member with the handle %s", handle);
@@ -415,6 +422,7 @@ struct reading {
 	int64_t other_id;
 	char other[64];
 	bool deleted;
+	bool received;    /* the viewer is the recipient (only they may report it) */
 };
 
 /* Asks, then deletes message id from the viewer's folders. True when deleted. */
@@ -449,6 +457,12 @@ static enum ui_result reading_action(struct ui_screen *s, struct ui_app *app, vo
 	case UI_ACT_BLOCK:
 		(void)msg_block_toggle(app, rd->other, rd->other_id);
 		return UI_RES_REDRAW;
+	case UI_ACT_REPORT:
+		if (!rd->received)
+			ui_app_message(app, "You can report only messages you received");
+		else
+			ui_report_ask(app, STORE_REPORT_MESSAGE, rd->id);
+		return UI_RES_REDRAW;
 	default:
 		return UI_RES_NONE;
 	}
@@ -456,12 +470,18 @@ static enum ui_result reading_action(struct ui_screen *s, struct ui_app *app, vo
 
 static const struct ui_pager_ops reading_ops = { reading_action, NULL, free };
 
-static void msg_party(char **text, const char *label, const char *name, const char *handle)
+static void msg_party(struct ui_app *app, char **text, const char *label, int64_t id,
+	const char *name, const char *handle)
 {
+	struct store_user *u = NULL;
+	bool verified = store_user_get_by_id(app->st, id, &u) == 0 && u && u->verified;
+
+	store_user_free(u);
 	if (name && name[0])
-		ui_format_append(text, "%s%s (%s)\n", label, name, handle);
+		ui_format_append(text, "%s%s%s (%s)\n", label, name, ui_verified_mark(verified),
+			handle);
 	else
-		ui_format_append(text, "%s%s\n", label, handle);
+		ui_format_append(text, "%s%s%s\n", label, handle, ui_verified_mark(verified));
 }
 
 /* A page with message id; NULL (message shown) if the viewer may not read it. */
@@ -478,13 +498,14 @@ static struct ui_screen *msg_read_create(struct ui_app *app, int64_t id)
 		return NULL;
 	}
 	ui_format_time(m.created, when, sizeof when);
-	msg_party(&text, "From:     ", m.sender_name, m.sender_handle);
-	msg_party(&text, "To:       ", m.recipient_name, m.recipient_handle);
+	msg_party(app, &text, "From:     ", m.sender_id, m.sender_name, m.sender_handle);
+	msg_party(app, &text, "To:       ", m.recipient_id, m.recipient_name, m.recipient_handle);
 	ui_format_append(&text, "Date:     %s\nSubject:  %s\n\n%s\n", when, m.subject, m.body);
 
 	struct reading *rd = xcalloc(1, sizeof *rd);
 	bool mine = m.sender_id == app->user->id;
 	rd->id = id;
+	rd->received = !mine;
 	rd->other_id = mine ? m.recipient_id : m.sender_id;
 	bbs_strlcpy(rd->other, mine ? m.recipient_handle : m.sender_handle, sizeof rd->other);
 	struct ui_screen *s = ui_pager_create_ops(m.subject, text, &ui_keymap_message, &reading_ops,

@@ -11,6 +11,9 @@
  * with store_thread_page, again whenever the view leaves that window. The number of
  * discussions (for the selection's range) comes from store_board_get.
  *
+ * Moderators pin or unpin the selected discussion with P (members: "Only moderators can do
+ * that"); a silenced member pressing c gets "You are silenced until DATE".
+ *
  * Must never: read the store while drawing, fetch more than a few pages at once, or index
  * outside the fetched window.
  */
@@ -175,6 +178,8 @@ static void threads_draw_row(const struct threads *t, WINDOW *w, int y, int i, b
 	int x = title_x;
 	if (th->pinned)
 		x += ui_draw_str(w, y, x, title_x + title_w - x, "[pinned] ", attr);
+	if (th->locked)
+		x += ui_draw_str(w, y, x, title_x + title_w - x, "[locked] ", attr);
 	ui_draw_str(w, y, x, title_x + title_w - x, th->title, attr);
 }
 
@@ -236,7 +241,19 @@ static enum ui_result threads_action(struct ui_screen *s, struct ui_app *app, in
 			ui_app_push(app, ui_discussion_create(app, th->id, 0));
 		return UI_RES_REDRAW;
 	case UI_ACT_NEW:
+		if (ui_silenced_message(app))
+			return UI_RES_REDRAW;
 		ui_app_push(app, ui_editor_new_thread(app, t->board_id));
+		return UI_RES_REDRAW;
+	case UI_ACT_PIN:
+		if (!ui_is_moderator(app)) {
+			ui_app_message(app, UI_ONLY_MODERATORS);
+			return UI_RES_REDRAW;
+		}
+		threads_fetch(t, app);
+		th = threads_row(t, t->ls.sel);
+		if (th && ui_mod_thread_pin(app, th->id, !th->pinned))
+			threads_load(t, app);
 		return UI_RES_REDRAW;
 	case UI_ACT_MARK_READ:
 		r = store_board_mark_read(app->st, app->user->id, t->board_id);

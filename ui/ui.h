@@ -212,6 +212,25 @@ enum ui_action {
 	UI_ACT_MESSAGE,     /* write a private message to this member */
 	UI_ACT_BLOCK,       /* block / unblock the sender (asks first) */
 	UI_ACT_BLOCKED,     /* the list of members one blocks */
+	/* administration (admin-*.c) */
+	UI_ACT_VERIFY,      /* mark / unmark a member's affiliation verified */
+	UI_ACT_APPROVE,     /* accept an application (asks first) */
+	UI_ACT_DECLINE,     /* decline an application (asks first) */
+	UI_ACT_PASSWORD,    /* reset a member's password (one-time password) */
+	UI_ACT_KEYS,        /* a member's keys */
+	UI_ACT_LOCK,        /* disable and end the sessions */
+	UI_ACT_UNLOCK,
+	UI_ACT_END_SESSIONS,/* end a session / all of a member's sessions now */
+	UI_ACT_SILENCE,     /* silence a member for N days */
+	UI_ACT_REFRESH,
+	/* moderation and structure (reports.c, admin-structure.c, discussion.c, threads.c) */
+	UI_ACT_REPORT,      /* !: report this to the moderators */
+	UI_ACT_RESOLVE,     /* resolve a report with a note */
+	UI_ACT_PIN,         /* moderators: pin / unpin a discussion */
+	UI_ACT_MOVE,        /* moderators: move a discussion to another board */
+	UI_ACT_MOVE_UP,     /* structure: move the selected area or board up / down */
+	UI_ACT_MOVE_DOWN,
+	UI_ACT_PAGE,        /* structure: edit the selected area's page */
 };
 
 #define UI_BINDING_KEYS 10
@@ -259,6 +278,17 @@ extern const struct ui_keymap ui_keymap_message;          /* one message */
 extern const struct ui_keymap ui_keymap_blocked;          /* members one blocks */
 extern const struct ui_keymap ui_keymap_announce;         /* news: members */
 extern const struct ui_keymap ui_keymap_announce_sysop;   /* news: sysops (n, d) */
+extern const struct ui_keymap ui_keymap_admin;            /* the admin menu */
+extern const struct ui_keymap ui_keymap_admin_members;    /* the admin member list */
+extern const struct ui_keymap ui_keymap_admin_member;     /* one member (admin) */
+extern const struct ui_keymap ui_keymap_admin_keys;       /* a member's keys (admin) */
+extern const struct ui_keymap ui_keymap_admin_invites;
+extern const struct ui_keymap ui_keymap_admin_online;
+extern const struct ui_keymap ui_keymap_admin_audit;
+extern const struct ui_keymap ui_keymap_reports;         /* the report queue */
+extern const struct ui_keymap ui_keymap_structure;       /* structure and content */
+extern const struct ui_keymap ui_keymap_structure_list;  /* areas or boards (sysops) */
+extern const struct ui_keymap ui_keymap_choose;          /* choose one item (Enter) */
 
 /* The action bound to key in km, or UI_ACT_NONE. */
 int ui_keymap_lookup(const struct ui_keymap *km, int key);
@@ -274,6 +304,8 @@ struct ui_rect {
 
 /* ASCII mode: every non-ASCII character is drawn as '?' (locale without UTF-8). */
 void ui_draw_set_ascii(bool ascii);
+/* True in ASCII mode (set by ui_draw_set_ascii). */
+bool ui_draw_ascii(void);
 /*
  * The only way text reaches the screen. Draws s[0..len) (it also stops at NUL; text after
  * a newline is drawn as if the newline were a space) at (y, x) of w, using at most cols
@@ -723,6 +755,47 @@ struct ui_screen *ui_announcements_create(struct ui_app *app);
 bool ui_message_context(const char *context);
 struct ui_screen *ui_message_from_context(struct ui_app *app, const char *context);
 bool ui_message_describe(struct ui_app *app, const char *context, char *buf, size_t size);
+
+/* ---- administration and moderation (issue 6) ----
+ * admin.c          the admin menu (sysops: every section; moderators: the moderation part)
+ * admin-members.c  members: list, filters, search, one member's screen and its actions
+ * admin-invites.c  invites: create, list, revoke
+ * admin-online.c   who is online: sessions, end one
+ * admin-audit.c    the audit log: browse and filter
+ * admin-structure.c  focus areas, boards, pages, site name, registration mode, guest access
+ * reports.c        reporting a post, challenge or message; the moderators' report queue */
+/* NULL (message shown) for members. */
+struct ui_screen *ui_admin_create(struct ui_app *app);
+struct ui_screen *ui_admin_members_create(struct ui_app *app);
+struct ui_screen *ui_admin_invites_create(struct ui_app *app);
+struct ui_screen *ui_admin_online_create(struct ui_app *app);
+struct ui_screen *ui_admin_audit_create(struct ui_app *app);
+struct ui_screen *ui_admin_structure_create(struct ui_app *app);
+struct ui_screen *ui_reports_create(struct ui_app *app);
+/* Asks for a reason and files a report (enum store_report_kind); shows the outcome. */
+void ui_report_ask(struct ui_app *app, int kind, int64_t target_id);
+/* True for sysops (not for a guest or a join visitor). */
+bool ui_is_sysop(const struct ui_app *app);
+#define UI_ONLY_SYSOPS "Only sysops can do that"
+#define UI_ONLY_STAFF "Only sysops and moderators can do that"
+/* reports.c: the verified mark after a member's name: " ✓" (ASCII mode: " (verified)"),
+ * "" when not verified. */
+const char *ui_verified_mark(bool verified);
+/* reports.c: after BBS_ERR_DENIED from posting, replying, submitting or sending: if the
+ * member is silenced now (read again from the store), shows "You are silenced until DATE:
+ * REASON" and returns true; else shows nothing and returns false. */
+bool ui_silenced_message(struct ui_app *app);
+/* reports.c: moderators pin or unpin discussion thread_id (message shown); true if done. */
+bool ui_mod_thread_pin(struct ui_app *app, int64_t thread_id, bool pinned);
+/* reports.c: moderators choose a board from a list (every board but from_board) and the
+ * discussion moves there (message shown). */
+void ui_mod_thread_move(struct ui_app *app, int64_t thread_id, int64_t from_board);
+/* admin-structure.c: a list to choose one of n items (labels copied). On Enter the chooser
+ * closes itself, then calls done(app, ctx, index) (then the screen below resumes again); free_ctx (may be NULL) frees ctx when the
+ * chooser is gone, chosen or not. */
+typedef void (*ui_choose_fn)(struct ui_app *app, void *ctx, size_t index);
+struct ui_screen *ui_choose_create(const char *heading, const char *const *labels, size_t n,
+	ui_choose_fn done, void *ctx, void (*free_ctx)(void *ctx));
 
 /* ---- shared navigation (nav.c) ---- */
 /* Opens the next discussion with unread posts at its first unread post, on top of the current

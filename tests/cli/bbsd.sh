@@ -38,6 +38,40 @@ out=$("$BBSD" -t 2>&1); st=$?
 out=$("$BBSD" -d "$D" -Z 2>&1); st=$?
 [ $st = 2 ] || fail "unknown flag: exit $st"
 
+# SourceRetentionDays (issue 10): default 30, 0 keeps, bad values refused.
+out=$("$BBSD" -d "$D" -t 2>&1)
+grep -q "^SourceRetentionDays 30$" <<<"$out" || fail "-t: SourceRetentionDays default: $out"
+printf 'SourceRetentionDays 0\n' >"$tmp/ret.conf"
+out=$("$BBSD" -f "$tmp/ret.conf" -d "$D" -t 2>&1)
+grep -q "^SourceRetentionDays 0$" <<<"$out" || fail "-t: SourceRetentionDays 0: $out"
+for bad in -1 x 36501 7d; do
+  printf 'SourceRetentionDays %s\n' "$bad" >"$tmp/ret.conf"
+  out=$("$BBSD" -f "$tmp/ret.conf" -d "$D" -t 2>&1); st=$?
+  [ $st = 2 ] && grep -q "SourceRetentionDays wants" <<<"$out" ||
+    fail "SourceRetentionDays $bad: exit $st: $out"
+done
+# At start bbsd drops source addresses older than the retention period (30 days here): an
+# entry of 40 days ago loses its address, one of now keeps it. (The entries are made old by
+# hand, which breaks the chain; only the addresses are looked at.)
+"$BBSCTL" -d "$D" user add olduser --random-password >/dev/null || fail "user add olduser"
+"$BBSCTL" -d "$D" user add newuser --random-password >/dev/null || fail "user add newuser"
+python3 - "$D/portal.db" <<'PY' || fail "could not plant old audit entries"
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1])
+con.execute("update audit set at = ?, source = '192.0.2.1' where target = 'user olduser'",
+            (int(time.time()) - 40 * 86400,))
+con.execute("update audit set source = '192.0.2.2' where target = 'user newuser'")
+con.commit()
+PY
+sources() {
+  python3 - "$D/portal.db" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+print(" ".join(r[0] or "-" for r in con.execute("select source from audit where target in ('user olduser', 'user newuser') order by id")))
+PY
+}
+[ "$(sources)" = "192.0.2.1 192.0.2.2" ] || fail "planted sources: $(sources)"
+
 # Reload: one unauthenticated connection per source, then three, without a restart.
 sed -i 's/^Port 2300$/Port 0/' "$tmp/good.conf"
 "$BBSD" -f "$tmp/good.conf" -D 2>"$tmp/log" &
@@ -64,6 +98,8 @@ for s in socks:
 print(got)
 PY
 }
+for _ in $(seq 100); do [ "$(sources)" = "- 192.0.2.2" ] && break; sleep 0.1; done
+[ "$(sources)" = "- 192.0.2.2" ] || fail "SourceRetentionDays: sources after start: $(sources)"
 [ "$(banners 3)" = 1 ] || fail "PerSourceMaxStartups 1 not applied"
 sed -i 's/^PerSourceMaxStartups 1$/PerSourceMaxStartups 3/' "$tmp/good.conf"
 kill -HUP "$pid"

@@ -224,6 +224,21 @@ static void keys(struct tc *tc, struct tc_users *u, struct store *st, int64_t id
 	TC_REQUIRE(tc_send(tc, "y") == 0);
 	TC_CHECK(tc_wait_gone(tc, fp, TC_WAIT_MS));
 	TC_CHECK(portal_wait_message(tc, "Key removed.", TC_WAIT_MS));
+	/* Both changes are in the audit log, with the key's fingerprint, as alice's. */
+	{
+		struct store_audit *v = NULL;
+		size_t n = 0;
+		TC_REQUIRE(store_audit_list(st, "key", 0, 100, &v, &n) == 0);
+		bool added = false, removed = false;
+		for (size_t i = 0; i < n; i++) {
+			bool this_key = strstr(v[i].detail, fp) && strcmp(v[i].actor, "alice") == 0;
+			added |= this_key && strcmp(v[i].action, "key-add") == 0;
+			removed |= this_key && strcmp(v[i].action, "key-remove") == 0;
+		}
+		TC_CHECK(added);
+		TC_CHECK(removed);
+		store_audit_list_free(v, n);
+	}
 
 	/* Without a password, the last key is the last way in: refused. */
 	TC_REQUIRE(store_user_set_password(st, id, NULL) == 0);

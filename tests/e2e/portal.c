@@ -96,10 +96,26 @@ bool portal_hints_last_row(const struct tc_screen *sc)
 	return strstr(buf, PORTAL_HINT_HELP) != NULL;
 }
 
+/* The row of the menu's selection marker ('>' left of a reverse-video label), -1 if none. */
+static int menu_marker_row(const struct tc_screen *sc)
+{
+	struct tc_cell cell;
+	int rows;
+
+	tc_screen_size(sc, NULL, &rows);
+	for (int r = 1; r < rows - 1; r++)
+		for (int c = 0; c < 4; c++)
+			if (tc_screen_cell(sc, r, c, &cell) && strcmp(cell.text, ">") == 0 &&
+				tc_screen_cell(sc, r, c + 2, &cell) && cell.reverse)
+				return r;
+	return -1;
+}
+
 static bool menu_ready(const struct tc_screen *sc, void *arg)
 {
 	(void)arg;
-	return portal_menu_shown(sc) && portal_selected(sc) >= 0 && portal_hints_last_row(sc);
+	/* The selection may rest on "Administration" (moderators, sysops): not in portal_items. */
+	return portal_menu_shown(sc) && menu_marker_row(sc) >= 0 && portal_hints_last_row(sc);
 }
 
 bool portal_wait_menu(struct tc *tc, int ms)
@@ -107,29 +123,45 @@ bool portal_wait_menu(struct tc *tc, int ms)
 	return tc_wait_pred(tc, menu_ready, NULL, "main menu with a selection and hints", ms);
 }
 
-static bool selected_is(const struct tc_screen *sc, void *arg)
+struct moved_arg {
+	int from_row;
+};
+
+static bool menu_moved(const struct tc_screen *sc, void *arg)
 {
-	return portal_menu_shown(sc) && portal_selected(sc) == *(int *)arg;
+	const struct moved_arg *ma = arg;
+	int r = menu_marker_row(sc);
+
+	return portal_menu_shown(sc) && r >= 0 && r != ma->from_row;
 }
 
 bool portal_move_to(struct tc *tc, int item, const char *down, const char *up)
 {
 	char what[128];
-	int cur;
+	int cur, steps = 0;
+	bool go_down;
 
 	if (!portal_wait_menu(tc, TC_WAIT_MS))
 		return false;
 	cur = portal_selected(tc_screen(tc));
-	/* One key at a time, each confirmed on screen, so no key is lost to a redraw race. */
+	/* -1: on "Administration", which is right before "Your account". */
+	go_down = cur < 0 ? item >= PORTAL_ITEM_ACCOUNT : cur < item;
+	/* One key at a time, each confirmed on screen, so no key is lost to a redraw race.
+	 * Moderators and sysops have an extra item ("Administration") that is not in
+	 * portal_items: the selection may rest on it (cur -1) on the way. */
 	while (cur != item) {
-		int next = cur < item ? cur + 1 : cur - 1;
+		struct moved_arg ma = { menu_marker_row(tc_screen(tc)) };
 
-		if (tc_send(tc, cur < item ? down : up) != 0)
+		if (++steps > PORTAL_N_ITEMS + 4)
 			return false;
-		snprintf(what, sizeof what, "selection on \"%s\"", portal_items[next]);
-		if (!tc_wait_pred(tc, selected_is, &next, what, TC_WAIT_MS))
+		if (tc_send(tc, go_down ? down : up) != 0)
 			return false;
-		cur = next;
+		snprintf(what, sizeof what, "selection moving towards \"%s\"", portal_items[item]);
+		if (!tc_wait_pred(tc, menu_moved, &ma, what, TC_WAIT_MS))
+			return false;
+		cur = portal_selected(tc_screen(tc));
+		if (cur >= 0)
+			go_down = cur < item;
 	}
 	return true;
 }
@@ -465,4 +497,13 @@ bool portal_thread_unread(const struct tc_screen *sc, const char *title)
 		if (tc_screen_cell(sc, r, c, &cell) && strcmp(cell.text, "*") == 0)
 			return true;
 	return false;
+}
+
+/* ================================================================ administration */
+
+bool portal_open_admin(struct tc *tc)
+{
+	return portal_wait_menu(tc, TC_WAIT_MS) &&
+		tc_wait_text(tc, PORTAL_ADMIN, TC_WAIT_MS) &&
+		tc_send(tc, PORTAL_KEY_ADMIN) == 0 && portal_wait_heading(tc, PORTAL_ADMIN, TC_WAIT_MS);
 }

@@ -32,6 +32,12 @@
 #define PORTAL_KEY_NEWS "8"
 #define PORTAL_KEY_ACCOUNT "9"
 
+/* Moderators and sysops have one more item, "Administration", right before "Your account"
+ * (so for them it is item 9 and "Your account" has no digit); it is not in portal_items.
+ * portal_move_to / portal_open step over it. */
+#define PORTAL_ADMIN "Administration"
+#define PORTAL_KEY_ADMIN "9"
+
 /* The main menu items, in order (item N opens with digit N). */
 extern const char *const portal_items[PORTAL_N_ITEMS];
 
@@ -120,5 +126,11 @@ bool portal_wait_post(struct tc *tc, long seq, int ms);
 bool portal_wait_current_post(struct tc *tc, long seq, int ms);
 /* In a discussion list: the row with title has the unread marker '*' left of the title. */
 bool portal_thread_unread(const struct tc_screen *sc, const char *title);
+
+/* ---------------------------------------------------------------- administration */
+
+/* From the main menu of a moderator or sysop: opens "Administration" with its digit and waits
+ * for its heading. */
+bool portal_open_admin(struct tc *tc);
 
 #endif

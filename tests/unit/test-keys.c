@@ -703,6 +703,22 @@ static void test_invite(void)
 	CHECK_INT(keys_invite_hash(longer, h2), BBS_ERR_INVALID);
 }
 
+/* BLAKE2b-256 as 64 lowercase hex digits (reference values from Python's hashlib). */
+static void test_hash_hex(void)
+{
+	char h[KEYS_HASH_HEX_LEN];
+	keys_hash_hex("", 0, h);
+	CHECK_STR(h, "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+	keys_hash_hex(NULL, 0, h);
+	CHECK_STR(h, "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+	keys_hash_hex("abc", 3, h);
+	CHECK_STR(h, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+	/* Bytes after a NUL count: the length is what is hashed, not a C string. */
+	keys_hash_hex("a\0b", 3, h);
+	CHECK_STR(h, "f2c67fb755da2d22dea00c49aa161fa4457ada51c50260da341260b4752f74d1");
+	CHECK_INT(strlen(h), KEYS_HASH_HEX_LEN - 1);
+}
+
 /* keys_init may be called again. */
 static void test_init(void)
 {
@@ -714,7 +730,7 @@ int main(void)
 {
 	static void (*const steps[])(void) = {
 		test_init, test_host_keys, test_user_keys, test_bad_lines, test_passwords,
-		test_random, test_invite
+		test_random, test_invite, test_hash_hex
 	};
 	return tmpdir_main("test-keys", BBS_LOG_WARN, steps, sizeof steps / sizeof steps[0]);
 }
