@@ -1090,17 +1090,29 @@ static int cmd_invite_list(struct ctx *x, int argc, char **argv)
 	return 0;
 }
 
+/* The commands that name one row by its number ("invite revoke 7"): checks there is exactly
+ * one argument, a whole number >= 1 (else prints usage_hint and returns 2), then opens the
+ * store (1 when it cannot). 0 with *id set otherwise. */
+static int open_with_id(struct ctx *x, int argc, char **argv, const char *usage_hint,
+	long long *id)
+{
+	*id = 0;
+	if (argc != 1)
+		return 2;
+	if (!parse_int(argv[0], 1, INT64_MAX, id)) {
+		fprintf(stderr, "bbsctl: %s\n", usage_hint);
+		return 2;
+	}
+	return open_store(x) != 0 ? 1 : 0;
+}
+
 static int cmd_invite_revoke(struct ctx *x, int argc, char **argv)
 {
 	long long id = 0;
-	if (argc != 1)
-		return 2;
-	if (!parse_int(argv[0], 1, INT64_MAX, &id)) {
-		fprintf(stderr, "bbsctl: an invite is named by its number (see 'invite list')\n");
-		return 2;
-	}
-	if (open_store(x) != 0)
-		return 1;
+	int rc = open_with_id(x, argc, argv,
+		"an invite is named by its number (see 'invite list')", &id);
+	if (rc != 0)
+		return rc;
 	int r = store_admin_invite_revoke(x->st, 0, id);
 	if (r == BBS_ERR_NOTFOUND)
 		fprintf(stderr, "bbsctl: no invite %lld\n", id);
@@ -1355,6 +1367,17 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* Creates an export file: a new file only (0600, never one that exists: it may be someone
+ * else's, and never through a link). The descriptor, or -1 after saying why on stderr. */
+static int open_export_file(const char *file)
+{
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fprintf(stderr, "bbsctl: %s: %s%s\n", file, strerror(errno),
+			errno == EEXIST ? " (an export never overwrites a file)" : "");
+	return fd;
+}
+
 /* A member's data (data rights): JSON on stdout, or into a new file (0600, never one that
  * exists: it may be someone else's). */
 static int cmd_user_export(struct ctx *x, int argc, char **argv)
@@ -1377,10 +1400,8 @@ static int cmd_user_export(struct ctx *x, int argc, char **argv)
 	size_t len = strlen(json);
 	int fd = 1;
 	if (file) {
-		fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		fd = open_export_file(file);
 		if (fd < 0) {
-			fprintf(stderr, "bbsctl: %s: %s%s\n", file, strerror(errno),
-				errno == EEXIST ? " (an export never overwrites a file)" : "");
 			free(json);
 			store_user_free(u);
 			return 1;
@@ -1520,14 +1541,10 @@ static int cmd_session_list(struct ctx *x, int argc, char **argv)
 static int cmd_session_end(struct ctx *x, int argc, char **argv)
 {
 	long long id = 0;
-	if (argc != 1)
-		return 2;
-	if (!parse_int(argv[0], 1, INT64_MAX, &id)) {
-		fprintf(stderr, "bbsctl: a session is named by its number (see 'session list')\n");
-		return 2;
-	}
-	if (open_store(x) != 0)
-		return 1;
+	int rc = open_with_id(x, argc, argv,
+		"a session is named by its number (see 'session list')", &id);
+	if (rc != 0)
+		return rc;
 	int r = store_session_end(x->st, 0, id);
 	if (r == BBS_ERR_NOTFOUND)
 		fprintf(stderr, "bbsctl: no session %lld (it may have ended already)\n", id);
@@ -1701,10 +1718,10 @@ static int cmd_audit_export(struct ctx *x, int argc, char **argv)
 	FILE *f = stdout;
 	int fd = -1;
 	if (file) {
-		fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 || !(f = fdopen(fd, "w"))) {
-			fprintf(stderr, "bbsctl: %s: %s%s\n", file, strerror(errno),
-				errno == EEXIST ? " (an export never overwrites a file)" : "");
+		fd = open_export_file(file);
+		if (fd >= 0 && !(f = fdopen(fd, "w")))
+			fprintf(stderr, "bbsctl: %s: %s\n", file, strerror(errno));
+		if (fd < 0 || !f) {
 			if (fd >= 0)
 				close(fd);
 			r = BBS_ERR_IO;

@@ -104,6 +104,15 @@ struct bbsd_config {
 	bool legacy_clients;              /* also offer group14-sha256 and ssh-rsa (SHA-1) */
 	int source_retention_days;        /* source addresses in the audit log and sessions are
 	                                   * dropped after this many days; 0 keeps them */
+	/* The login backoff per account name (session.c, store-throttle.c): after
+	 * auth_backoff_after failed password or keyboard-interactive attempts for one name within
+	 * auth_backoff_window seconds, each further attempt for it is answered only after
+	 * auth_backoff_base_ms, doubling up to auth_backoff_max_ms, whichever connection or source
+	 * it comes from. Public-key logins are never delayed. base 0 turns it off. */
+	int auth_backoff_after;
+	int64_t auth_backoff_window;      /* seconds */
+	int64_t auth_backoff_base_ms;
+	int64_t auth_backoff_max_ms;
 };
 
 /* config.c: the built-in defaults; bbsd.conf ("Keyword value" lines, see bbsd.conf(5)). */

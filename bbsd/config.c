@@ -31,6 +31,12 @@ void config_defaults(struct bbsd_config *cfg)
 		.max_sessions = 4000,
 		.log_level = BBS_LOG_INFO,
 		.source_retention_days = 30,
+		.auth_backoff_after = 5,
+		.auth_backoff_window = 15 * 60,
+		.auth_backoff_base_ms = 1000,
+		/* Below the 30 s grace time, so that the answer to a delayed attempt can arrive
+		 * within it. */
+		.auth_backoff_max_ms = 20000,
 	};
 	limits_config_defaults(&cfg->limits);
 }
@@ -64,6 +70,26 @@ static int parse_time(const char *v, long lo, long hi, long *out)
 	if (parse_num(buf, 0, hi, &x) != 0 || x * mul < lo || x * mul > hi)
 		return BBS_ERR_INVALID;
 	*out = x * mul;
+	return 0;
+}
+
+/* "250ms", "2", "2s", "1m" -> milliseconds (a bare number is seconds, as elsewhere). */
+static int parse_ms(const char *v, long lo_ms, long hi_ms, int64_t *out)
+{
+	char buf[32];
+	size_t n = strlen(v);
+	long x;
+	if (n > 2 && n < sizeof buf && strcasecmp(v + n - 2, "ms") == 0) {
+		memcpy(buf, v, n - 2);
+		buf[n - 2] = '\0';
+		if (parse_num(buf, lo_ms, hi_ms, &x) != 0)
+			return BBS_ERR_INVALID;
+		*out = x;
+		return 0;
+	}
+	if (parse_time(v, 0, hi_ms / 1000, &x) != 0 || x * 1000 < lo_ms)
+		return BBS_ERR_INVALID;
+	*out = (int64_t)x * 1000;
 	return 0;
 }
 
@@ -172,6 +198,38 @@ static const char *kw_retention(struct bbsd_config *cfg, const char *v)
 	return NULL;
 }
 
+static const char *kw_backoff_after(struct bbsd_config *cfg, const char *v)
+{
+	long n;
+	if (parse_num(v, 0, 100, &n) != 0)
+		return "AuthBackoffAfter wants a number of failures from 0 to 100";
+	cfg->auth_backoff_after = (int)n;
+	return NULL;
+}
+
+static const char *kw_backoff_window(struct bbsd_config *cfg, const char *v)
+{
+	long n;
+	if (parse_time(v, 1, 86400, &n) != 0)
+		return "AuthBackoffWindow wants a time from 1s to 24h (e.g. 15m)";
+	cfg->auth_backoff_window = n;
+	return NULL;
+}
+
+static const char *kw_backoff_base(struct bbsd_config *cfg, const char *v)
+{
+	if (parse_ms(v, 0, 60000, &cfg->auth_backoff_base_ms) != 0)
+		return "AuthBackoffBase wants a time from 0 (off) to 60s (e.g. 1s, 250ms)";
+	return NULL;
+}
+
+static const char *kw_backoff_max(struct bbsd_config *cfg, const char *v)
+{
+	if (parse_ms(v, 1, 600000, &cfg->auth_backoff_max_ms) != 0)
+		return "AuthBackoffMax wants a time from 1ms to 10m (e.g. 30s)";
+	return NULL;
+}
+
 static const char *kw_log_level(struct bbsd_config *cfg, const char *v)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
@@ -200,6 +258,10 @@ static const struct keyword {
 	{ "LogLevel", kw_log_level },
 	{ "LegacyClients", kw_legacy },
 	{ "SourceRetentionDays", kw_retention },
+	{ "AuthBackoffAfter", kw_backoff_after },
+	{ "AuthBackoffWindow", kw_backoff_window },
+	{ "AuthBackoffBase", kw_backoff_base },
+	{ "AuthBackoffMax", kw_backoff_max },
 };
 
 static void say(char *err, size_t errlen, const char *name, int line, const char *msg)

@@ -32,7 +32,16 @@
  * (who is online) and removes its row however it ends; from then on SIGTERM ends it cleanly
  * (relay.c), which is how a sysop ends a session.
  *
- * Must never: accept a public-key probe for a member for a key that is not authorized for
+ * The login backoff (issue 8): every password or keyboard-interactive password attempt is
+ * counted per account name as typed, in the store (store_throttle_begin), and after
+ * AuthBackoffAfter failures in AuthBackoffWindow its answer waits AuthBackoffBase, doubling
+ * up to AuthBackoffMax (defaults: 5 failures in 15 minutes, then 1 s, 2 s, 4 s ... 20 s),
+ * whatever connection or source it comes from; a successful password login clears the count.
+ * Public-key authentication never waits, so an account under attack stays open to its owner's
+ * key. Per source, the listener's penalties apply as well (limits.c).
+ *
+ * Must never: delay a public-key attempt, or delay one name differently from another
+ * because a member has it; accept a public-key probe for a member for a key that is not authorized for
  * that member (libssh's example accepts every probe), tell unknown, disabled and
  * wrong-password logins apart, log a password, or offer an algorithm outside the policy;
  * look a visitor's name up in the store, let a visitor in by password or "none", or let
@@ -52,6 +61,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* What a member whose application is not accepted gets instead of the portal. */
@@ -228,13 +238,70 @@ static int on_auth_none(ssh_session s, const char *user, void *ud)
 	return SSH_AUTH_DENIED;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The login backoff per account name (issue 8). Counts this password attempt for the name as
+ * typed in the store (shared by every session process) and waits as long as the name's recent
+ * failures ask for, before the password is even checked, so the answer comes no sooner
+ * whatever it is: a client that gives up early learns nothing, and an unknown, disabled or
+ * existing name waits alike (the store never looks at whether a member has the name). The
+ * wait blocks this connection's process only, and counts against the login grace time
+ * (AuthBackoffMax is below LoginGraceTime by default, so that an answer can arrive). If the
+ * store cannot count, the longest delay applies (an attacker must not gain from a busy
+ * database). Public-key logins never come here.
+ */
+static void backoff(struct conn *c, const char *user)
+{
+	const struct bbsd_config *cfg = c->cfg;
+	if (cfg->auth_backoff_base_ms <= 0)
+		return;
+	struct store_throttle_policy p = {
+		.free_failures = cfg->auth_backoff_after,
+		.window = cfg->auth_backoff_window,
+		.base_ms = cfg->auth_backoff_base_ms,
+		.max_ms = cfg->auth_backoff_max_ms,
+	};
+	int64_t delay = 0;
+	int r = store_throttle_begin(c->st, user ? user : "", bbs_now(), &p, &delay);
+	if (r != 0) {
+		log_warn("login backoff: cannot count the attempt (%s); waiting the longest delay",
+			bbs_strerror(r));
+		delay = p.max_ms;
+	}
+	if (delay <= 0)
+		return;
+	/* Never cut short: if the grace time ends first, the connection ends unanswered (an
+	 * attempt made just before the grace time runs out must not get a quick answer). */
+	int64_t end = mono_ms() + delay;
+	char *u = text_escape_log(user ? user : "", 64);
+	log_info("login backoff: answering %s from %s after %lld ms", u, c->peer, (long long)delay);
+	free(u);
+	for (int64_t now = mono_ms(); now < end; now = mono_ms()) {
+		int64_t left = end - now;
+		struct timespec ts = { .tv_sec = left / 1000, .tv_nsec = (left % 1000) * 1000000 };
+		(void)nanosleep(&ts, NULL);   /* an interrupted sleep goes round again */
+	}
+}
+
 /* The same work for every outcome: an unknown or disabled user still costs one Argon2id
- * verification (against a dummy hash), so timing does not tell them apart. */
+ * verification (against a dummy hash), so timing does not tell them apart; the backoff above
+ * counts and delays every name alike. */
 static bool check_password(struct conn *c, const char *user, const char *pw, const char *method)
 {
+	if (!c->authenticated)
+		backoff(c, user);
 	struct store_user *u = c->authenticated ? NULL : login_user(c, user);
 	bool ok = keys_password_verify(u ? u->pwhash : NULL, pw, strlen(pw));
 	if (ok && u) {
+		/* A successful password login clears the name's count. */
+		if (c->cfg->auth_backoff_base_ms > 0 && store_throttle_clear(c->st, user) != 0)
+			log_warn("login backoff: cannot clear the count of %s", u->handle);
 		auth_succeeded(c, u, method, NULL);
 	} else {
 		log_user("failed", c, user, method, NULL);

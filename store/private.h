@@ -201,6 +201,12 @@ int store_search_sync(struct store *st, int64_t post_id, bool remove);
 /* store-member.c: every word (ASCII-folded, lower case) appears in the member's handle,
  * display name, organisation, sector or country. */
 bool store_user_match(const struct store_user *u, char *const *words, size_t nwords);
+/* store-member.c: steps stmt (a query of STORE_USER_COLUMNS) and keeps, of the members that
+ * store_user_match the words, at most limit after skipping offset, in rows (of struct
+ * store_user *; left empty when none). 0, or the store error (what names the step for the
+ * log). The caller finalizes stmt. */
+int store_user_page(struct store *st, sqlite3_stmt *stmt, char *const *words, size_t nwords,
+	int64_t offset, int64_t limit, struct store_rows *rows, const char *what);
 
 /* ---- schema 5: audit log, roles, moderation record (store-audit.c) ---- */
 

@@ -42,10 +42,6 @@ static int search_tx(struct store *st, void *ctx)
 {
 	struct search_q *q = ctx;
 	sqlite3_stmt *stmt = NULL;
-	struct store_user **v = NULL;
-	size_t n = 0;
-	int64_t skipped = 0;
-	int rc = SQLITE_DONE;
 	int err = store_prepare(st, "SELECT " STORE_USER_COLUMNS("NULL") " FROM users u "
 		"WHERE (?1 < 0 OR u.status = ?1) AND (?2 < 0 OR u.role = ?2) "
 		"AND (?3 IS NULL OR u.sector = ?3) AND (?4 IS NULL OR u.country = ?4) "
@@ -56,27 +52,9 @@ static int search_tx(struct store *st, void *ctx)
 	    || (err = store_bind_text(stmt, 3, q->sector)) < 0
 	    || (err = store_bind_text(stmt, 4, q->country)) < 0)
 		goto out;
-	v = xcalloc((size_t)q->limit, sizeof *v);
-	while ((int64_t)n < q->limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct store_user *u = store_user_from_row(stmt);
-		if (!store_user_match(u, q->words, q->nwords) || skipped++ < q->offset) {
-			store_user_free(u);
-			continue;
-		}
-		v[n++] = u;
-	}
-	if ((int64_t)n < q->limit && rc != SQLITE_DONE) {
-		err = store_rc(st, rc, "search members");
-		goto out;
-	}
-	if (n > 0) {
-		q->rows.v = v;
-		q->rows.n = n;
-		v = NULL;
-		n = 0;
-	}
+	err = store_user_page(st, stmt, q->words, q->nwords, q->offset, q->limit, &q->rows,
+		"search members");
 out:
-	store_user_list_free(v, n);
 	sqlite3_finalize(stmt);
 	return err;
 }

@@ -66,6 +66,37 @@ struct directory_q {
 	struct store_rows rows;  /* of struct store_user * */
 };
 
+int store_user_page(struct store *st, sqlite3_stmt *stmt, char *const *words, size_t nwords,
+	int64_t offset, int64_t limit, struct store_rows *rows, const char *what)
+{
+	struct store_user **v = NULL;
+	size_t n = 0;
+	int64_t skipped = 0;
+	int rc = SQLITE_DONE, err = 0;
+	v = xcalloc((size_t)limit, sizeof *v);
+	while ((int64_t)n < limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_user *u = store_user_from_row(stmt);
+		if (!store_user_match(u, words, nwords) || skipped++ < offset) {
+			store_user_free(u);
+			continue;
+		}
+		v[n++] = u;
+	}
+	if ((int64_t)n < limit && rc != SQLITE_DONE) {
+		err = store_rc(st, rc, what);
+		goto out;
+	}
+	if (n > 0) {
+		rows->v = v;
+		rows->n = n;
+		v = NULL;
+		n = 0;
+	}
+out:
+	store_user_list_free(v, n);  /* frees v even when n is 0 */
+	return err;
+}
+
 /*
  * The directory is a few thousand members at most: the words are matched here, over the
  * listed members in order, so that any field and any word count stay constant SQL.
@@ -74,37 +105,15 @@ static int directory_tx(struct store *st, void *ctx)
 {
 	struct directory_q *q = ctx;
 	sqlite3_stmt *stmt = NULL;
-	struct store_user **v = NULL;
-	size_t n = 0;
-	int64_t skipped = 0;
-	int rc = SQLITE_DONE;
 	int err = store_prepare(st, "SELECT " STORE_USER_COLUMNS("NULL") " FROM users u "
 		"WHERE u.status = 0 AND u.in_directory = 1 AND (?1 IS NULL OR u.sector = ?1) "
 		"ORDER BY lower(CASE WHEN u.display_name = '' THEN u.handle ELSE u.display_name END), "
 		"u.handle", &stmt);
 	if (err < 0 || (err = store_bind_text(stmt, 1, q->sector)) < 0)
 		goto out;
-	v = xcalloc((size_t)q->limit, sizeof *v);
-	while ((int64_t)n < q->limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct store_user *u = store_user_from_row(stmt);
-		if (!store_user_match(u, q->words, q->nwords) || skipped++ < q->offset) {
-			store_user_free(u);
-			continue;
-		}
-		v[n++] = u;
-	}
-	if ((int64_t)n < q->limit && rc != SQLITE_DONE) {
-		err = store_rc(st, rc, "list directory");
-		goto out;
-	}
-	if (n > 0) {
-		q->rows.v = v;
-		q->rows.n = n;
-		v = NULL;
-		n = 0;
-	}
+	err = store_user_page(st, stmt, q->words, q->nwords, q->offset, q->limit, &q->rows,
+		"list directory");
 out:
-	store_user_list_free(v, n);  /* frees v even when n is 0 */
 	sqlite3_finalize(stmt);
 	return err;
 }

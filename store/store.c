@@ -430,6 +430,17 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"CREATE INDEX reports_queue ON reports(resolved, created);"
 	"PRAGMA user_version = 5;",
+
+	/* 6: failed password logins per account name, for the login backoff (issue 8; see
+	 * store-throttle.c). Keyed by the name as typed (a blob of at most 64 bytes), whether or
+	 * not a member has it, so that the delay never tells whether an account exists. */
+	"CREATE TABLE auth_throttle ("
+	"  name BLOB PRIMARY KEY NOT NULL CHECK (length(name) <= 64),"
+	"  failures INTEGER NOT NULL CHECK (failures >= 0),"
+	"  last_at INTEGER NOT NULL"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX auth_throttle_age ON auth_throttle(last_at);"
+	"PRAGMA user_version = 6;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -937,6 +937,64 @@ int store_mod_thread_pin(struct store *st, int64_t actor_id, int64_t thread_id, 
 int store_mod_thread_move(struct store *st, int64_t actor_id, int64_t thread_id,
 	int64_t board_id);
 
+/* ---- login throttle (issue 8): failed password logins per account name ---- */
+
+/*
+ * Failed password and keyboard-interactive logins are counted per account name, shared by
+ * every session process through the database, so that guessing one account's password slows
+ * down whichever connection or source the guesses come from. The name is the one the client
+ * typed, whether or not a member has it: an unknown name is counted exactly like a real one,
+ * so the delay never tells whether an account exists. Names are bytes (any content, never
+ * interpreted); only the first STORE_THROTTLE_NAME_MAX bytes count. Public-key logins never
+ * touch this.
+ */
+#define STORE_THROTTLE_NAME_MAX 64      /* bytes of a name that are kept */
+#define STORE_THROTTLE_ROWS_MAX 50000   /* names remembered at most (least recent go first) */
+
+struct store_throttle_policy {
+	int free_failures;   /* failures within the window that are answered without delay */
+	int64_t window;      /* seconds: a name's count is forgotten this long after its last
+	                      * failure (> 0) */
+	int64_t base_ms;     /* delay of the first attempt after free_failures (0: no delays) */
+	int64_t max_ms;      /* cap on the delay; it doubles with each further failure */
+};
+
+/*
+ * The delay (ms) for an attempt made after `failures` counted failures: 0 while failures <
+ * free_failures, then base_ms, 2 * base_ms, 4 * base_ms ... never above max_ms. Pure; p must
+ * not be NULL.
+ */
+int64_t store_throttle_delay_ms(const struct store_throttle_policy *p, int failures);
+
+/*
+ * Starts a password attempt for name at time now (seconds): in one write transaction, drops
+ * the rows whose last failure is a window old (and the least recent beyond
+ * STORE_THROTTLE_ROWS_MAX), reads the name's count, and counts this attempt as a failure
+ * before its answer is known (so that an attempt whose connection is dropped during the delay,
+ * and attempts made in parallel, still count; store_throttle_clear undoes it on success).
+ * *delay_ms receives store_throttle_delay_ms(p, count before this attempt): the caller waits
+ * that long before answering, whatever the outcome. name: NUL-terminated, any bytes, cut to
+ * STORE_THROTTLE_NAME_MAX; NULL is BBS_ERR_INVALID, as are a NULL p or delay_ms and a window
+ * <= 0. Returns 0 or a negative bbs_err (*delay_ms is then 0: the caller decides).
+ */
+int store_throttle_begin(struct store *st, const char *name, int64_t now,
+	const struct store_throttle_policy *p, int64_t *delay_ms);
+
+/* A password login as name succeeded: its count is cleared (the row removed). Returns 0
+ * (also when there was no row) or a negative bbs_err; NULL name is BBS_ERR_INVALID. */
+int store_throttle_clear(struct store *st, const char *name);
+
+/* The failures counted for name that are still within window seconds of now (0 when none).
+ * For tests and tools. Returns 0 or a negative bbs_err. */
+int store_throttle_failures(struct store *st, const char *name, int64_t now, int64_t window,
+	int *failures);
+
+/* Removes the rows whose last failure is window seconds old or older, then the least recent
+ * beyond max_rows (> 0). *removed (may be NULL) gets how many went. Returns 0 or a negative
+ * bbs_err. store_throttle_begin already does this; callable on its own (e.g. tests). */
+int store_throttle_prune(struct store *st, int64_t now, int64_t window, int64_t max_rows,
+	int *removed);
+
 /* ---- backup ---- */
 
 /*

@@ -33,14 +33,6 @@ struct audit {
 	int chain_y;
 };
 
-static bool refuse(struct ui_app *app)
-{
-	if (ui_is_sysop(app))
-		return false;
-	ui_app_message(app, UI_ONLY_SYSOPS);
-	return true;
-}
-
 static void audit_fetch(struct audit *a, struct ui_app *app, bool append)
 {
 	struct store_audit *v = NULL;
@@ -182,11 +174,11 @@ static enum ui_result audit_action(struct ui_screen *s, struct ui_app *app, int 
 		ui_app_pop(app);
 		return UI_RES_REDRAW;
 	case UI_ACT_OPEN:
-		if (!refuse(app) && a->n > 0)
+		if (!ui_refuse_non_sysop(app) && a->n > 0)
 			ui_app_push(app, entry_create(&a->v[a->ls.sel]));
 		return UI_RES_REDRAW;
 	case UI_ACT_SEARCH:
-		if (refuse(app))
+		if (ui_refuse_non_sysop(app))
 			return UI_RES_REDRAW;
 		if (!ui_app_input(app, "Filter (words; empty: all):", q, sizeof q))
 			return UI_RES_REDRAW;
@@ -216,7 +208,7 @@ static void audit_destroy(struct ui_screen *s)
 
 struct ui_screen *ui_admin_audit_create(struct ui_app *app)
 {
-	if (refuse(app))
+	if (ui_refuse_non_sysop(app))
 		return NULL;
 	struct audit *a = xcalloc(1, sizeof *a);
 	a->base.keymap = &ui_keymap_admin_audit;

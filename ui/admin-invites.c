@@ -33,14 +33,6 @@ struct invites {
 	struct ui_list_geom g;
 };
 
-static bool refuse(struct ui_app *app)
-{
-	if (ui_is_sysop(app))
-		return false;
-	ui_app_message(app, UI_ONLY_SYSOPS);
-	return true;
-}
-
 static void invites_load(struct invites *iv, struct ui_app *app)
 {
 	store_invite_list_free(iv->v, iv->n);
@@ -250,11 +242,11 @@ static enum ui_result invites_action(struct ui_screen *s, struct ui_app *app, in
 		ui_app_pop(app);
 		return UI_RES_REDRAW;
 	case UI_ACT_NEW:
-		if (!refuse(app))
+		if (!ui_refuse_non_sysop(app))
 			ui_app_push(app, create_form());
 		return UI_RES_REDRAW;
 	case UI_ACT_DELETE: {
-		if (refuse(app) || iv->n == 0)
+		if (ui_refuse_non_sysop(app) || iv->n == 0)
 			return UI_RES_REDRAW;
 		const struct store_invite *inv = &iv->v[iv->ls.sel];
 		if (inv->state != STORE_INVITE_VALID) {
@@ -298,7 +290,7 @@ static void invites_destroy(struct ui_screen *s)
 
 struct ui_screen *ui_admin_invites_create(struct ui_app *app)
 {
-	if (refuse(app))
+	if (ui_refuse_non_sysop(app))
 		return NULL;
 	struct invites *iv = xcalloc(1, sizeof *iv);
 	iv->base.keymap = &ui_keymap_admin_invites;

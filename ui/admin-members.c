@@ -51,14 +51,6 @@ static const char *verified_mark(const struct ui_app *app)
 	return ascii_mode(app) ? "(verified)" : "\u2713";
 }
 
-static bool refuse_non_sysop(struct ui_app *app)
-{
-	if (ui_is_sysop(app))
-		return false;
-	ui_app_message(app, UI_ONLY_SYSOPS);
-	return true;
-}
-
 /* The one sentence for a store refusal of an admin change. */
 static const char *edit_error(int r)
 {
@@ -272,7 +264,7 @@ static enum ui_result members_action(struct ui_screen *s, struct ui_app *app, in
 		ui_app_pop(app);
 		return UI_RES_REDRAW;
 	case UI_ACT_OPEN:
-		if (refuse_non_sysop(app))
+		if (ui_refuse_non_sysop(app))
 			return UI_RES_REDRAW;
 		if (m->n > 0)
 			ui_app_push(app, member_create(app, m->v[m->ls.sel]->id));
@@ -322,7 +314,7 @@ static void members_destroy(struct ui_screen *s)
 
 struct ui_screen *ui_admin_members_create(struct ui_app *app)
 {
-	if (refuse_non_sysop(app))
+	if (ui_refuse_non_sysop(app))
 		return NULL;
 	struct members *m = xcalloc(1, sizeof *m);
 	m->base.keymap = &ui_keymap_admin_members;
@@ -649,7 +641,7 @@ static enum ui_result mkeys_action(struct ui_screen *s, struct ui_app *app, int 
 		ui_app_pop(app);
 		return UI_RES_REDRAW;
 	case UI_ACT_NEW: {
-		if (refuse_non_sysop(app))
+		if (ui_refuse_non_sysop(app))
 			return UI_RES_REDRAW;
 		struct keyadd_ctx *ka = xcalloc(1, sizeof *ka);
 		char *heading = xasprintf("Add a key for %s", k->handle);
@@ -669,7 +661,7 @@ static enum ui_result mkeys_action(struct ui_screen *s, struct ui_app *app, int 
 		return UI_RES_REDRAW;
 	}
 	case UI_ACT_DELETE: {
-		if (refuse_non_sysop(app) || k->n == 0)
+		if (ui_refuse_non_sysop(app) || k->n == 0)
 			return UI_RES_REDRAW;
 		const struct store_key *sk = &k->v[k->ls.sel];
 		(void)bbs_snprintf(q, sizeof q, "Revoke key %s of %s? (y/n)", sk->fingerprint,
@@ -883,7 +875,7 @@ static enum ui_result member_action(struct ui_screen *s, struct ui_app *app, voi
 	struct member *mb = ctx;
 
 	/* Every action re-checks: the page may have been open while the role changed. */
-	if (refuse_non_sysop(app))
+	if (ui_refuse_non_sysop(app))
 		return UI_RES_REDRAW;
 	switch (action) {
 	case UI_ACT_EDIT: {
@@ -921,7 +913,7 @@ static struct ui_screen *member_create(struct ui_app *app, int64_t user_id)
 	struct store_user *u = NULL;
 	char *text = NULL;
 
-	if (refuse_non_sysop(app))
+	if (ui_refuse_non_sysop(app))
 		return NULL;
 	int r = store_user_get_by_id(app->st, user_id, &u);
 	if (r != 0) {

@@ -27,14 +27,6 @@ struct online {
 	struct ui_list_geom g;
 };
 
-static bool refuse(struct ui_app *app)
-{
-	if (ui_is_sysop(app))
-		return false;
-	ui_app_message(app, UI_ONLY_SYSOPS);
-	return true;
-}
-
 static void online_load(struct online *o, struct ui_app *app)
 {
 	store_session_list_free(o->v, o->n);
@@ -114,11 +106,11 @@ static enum ui_result online_action(struct ui_screen *s, struct ui_app *app, int
 		ui_app_pop(app);
 		return UI_RES_REDRAW;
 	case UI_ACT_REFRESH:
-		if (!refuse(app))
+		if (!ui_refuse_non_sysop(app))
 			online_load(o, app);
 		return UI_RES_REDRAW;
 	case UI_ACT_END_SESSIONS: {
-		if (refuse(app) || o->n == 0)
+		if (ui_refuse_non_sysop(app) || o->n == 0)
 			return UI_RES_REDRAW;
 		const struct store_session *ss = &o->v[o->ls.sel];
 		int64_t id = ss->id;
@@ -165,7 +157,7 @@ static void online_destroy(struct ui_screen *s)
 
 struct ui_screen *ui_admin_online_create(struct ui_app *app)
 {
-	if (refuse(app))
+	if (ui_refuse_non_sysop(app))
 		return NULL;
 	struct online *o = xcalloc(1, sizeof *o);
 	o->base.keymap = &ui_keymap_admin_online;

@@ -23,6 +23,14 @@ bool ui_is_sysop(const struct ui_app *app)
 		app->user->role == STORE_ROLE_SYSOP;
 }
 
+bool ui_refuse_non_sysop(struct ui_app *app)
+{
+	if (ui_is_sysop(app))
+		return false;
+	ui_app_message(app, UI_ONLY_SYSOPS);
+	return true;
+}
+
 enum admin_item { ADM_MEMBERS, ADM_INVITES, ADM_STRUCTURE, ADM_ONLINE, ADM_AUDIT, ADM_REPORTS };
 
 struct admin_entry {
@@ -98,10 +106,8 @@ static void admin_cursor(struct ui_screen *s, int *y, int *x)
 static void admin_open(struct ui_app *app, const struct admin_entry *e)
 {
 	/* Checked again here (and by each screen): the role may have changed since. */
-	if (e->sysop_only && !ui_is_sysop(app)) {
-		ui_app_message(app, UI_ONLY_SYSOPS);
+	if (e->sysop_only && ui_refuse_non_sysop(app))
 		return;
-	}
 	switch (e->item) {
 	case ADM_MEMBERS: ui_app_push(app, ui_admin_members_create(app)); break;
 	case ADM_INVITES: ui_app_push(app, ui_admin_invites_create(app)); break;

@@ -776,6 +776,10 @@ struct ui_screen *ui_reports_create(struct ui_app *app);
 void ui_report_ask(struct ui_app *app, int kind, int64_t target_id);
 /* True for sysops (not for a guest or a join visitor). */
 bool ui_is_sysop(const struct ui_app *app);
+/* The role check of the sysop-only admin screens, made again at each action (the role may
+ * have changed since the screen opened): false for a sysop; otherwise shows UI_ONLY_SYSOPS
+ * and returns true. */
+bool ui_refuse_non_sysop(struct ui_app *app);
 #define UI_ONLY_SYSOPS "Only sysops can do that"
 #define UI_ONLY_STAFF "Only sysops and moderators can do that"
 /* reports.c: the verified mark after a member's name: " ✓" (ASCII mode: " (verified)"),

@@ -6,30 +6,7 @@
 # Usage: audit.sh PATH-TO-BBSCTL
 set -u
 BBSCTL=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-D=$tmp/data
-fails=0
-
-# expect STATUS DESCRIPTION -- command...   (stdout+stderr kept in $tmp/out)
-expect() {
-  local want=$1 what=$2; shift 3
-  "$@" >"$tmp/out" 2>&1
-  local got=$?
-  if [ "$got" != "$want" ]; then
-    echo "FAIL: $what: exit $got, wanted $want"; sed 's/^/    /' "$tmp/out"; fails=$((fails + 1))
-  fi
-}
-contains() {
-  if ! grep -q -- "$1" "$tmp/out"; then
-    echo "FAIL: output lacks '$1'"; sed 's/^/    /' "$tmp/out"; fails=$((fails + 1))
-  fi
-}
-lacks() {
-  if grep -q -- "$1" "$tmp/out"; then
-    echo "FAIL: output has '$1'"; sed 's/^/    /' "$tmp/out"; fails=$((fails + 1))
-  fi
-}
+. "$(dirname "$0")/lib.sh"   # $tmp, $D, $fails, expect, contains, lacks
 ctl() { "$BBSCTL" -d "$D" "$@"; }
 
 expect 0 "init" -- ctl init

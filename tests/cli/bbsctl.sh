@@ -5,25 +5,7 @@ set -u
 BBSCTL=$1
 FIXTURE=${2:-}
 APPLY=${3:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-D=$tmp/data
-fails=0
-
-# expect STATUS DESCRIPTION -- command...   (stdout+stderr kept in $tmp/out)
-expect() {
-  local want=$1 what=$2; shift 3
-  "$@" >"$tmp/out" 2>&1
-  local got=$?
-  if [ "$got" != "$want" ]; then
-    echo "FAIL: $what: exit $got, wanted $want"; sed 's/^/    /' "$tmp/out"; fails=$((fails + 1))
-  fi
-}
-contains() {
-  if ! grep -q -- "$1" "$tmp/out"; then
-    echo "FAIL: output lacks '$1'"; sed 's/^/    /' "$tmp/out"; fails=$((fails + 1))
-  fi
-}
+. "$(dirname "$0")/lib.sh"   # $tmp, $D, $fails, expect, contains, lacks
 
 expect 2 "no arguments" -- "$BBSCTL"
 contains "usage: bbsctl -d DIR"
@@ -173,11 +155,6 @@ PY
 fi
 
 # ---- membership (issue 5) ----
-lacks() {
-  if grep -q -- "$1" "$tmp/out"; then
-    echo "FAIL: output has '$1'"; sed 's/^/    /' "$tmp/out"; fails=$((fails + 1))
-  fi
-}
 no_escape() {
   if grep -q $'\e' "$tmp/out"; then echo "FAIL: a raw ESC reached the terminal ($1)"; fails=$((fails + 1)); fi
 }

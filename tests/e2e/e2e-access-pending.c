@@ -30,15 +30,6 @@
 #define LINE_DECLINED "Your application for membership was declined."
 #define DORA_PW "dora-applies-2026"
 
-static struct tc *connect_as(struct tc_fixture *fx, const char *user, const char *from)
-{
-	char err[512];
-	struct tc *tc = tc_connect(fx, user, from, NULL, err, sizeof err);
-	if (!tc)
-		tc_fail("connect as %s: %s", user, err);
-	return tc;
-}
-
 static void apply(struct store *st, const char *handle, const char *keyfile, const char *pw)
 {
 	struct keys_pub k = { 0 };
@@ -92,7 +83,7 @@ static void bbsctl(struct tc_fixture *fx, const char *verb, const char *handle)
 static int refused_password(struct tc_fixture *fx, const char *user, const char *pw,
 	const char *from)
 {
-	struct tc *tc = connect_as(fx, user, from);
+	struct tc *tc = portal_connect_as(fx, user, from);
 	int rc = tc_auth_password(tc, pw);
 	tc_close(tc);
 	return rc;
@@ -118,7 +109,7 @@ int main(void)
 
 	/* penny, pending, with her key: the line and status 1. */
 	tc_note("pending applicant with her key");
-	tc = connect_as(&fx, "penny", NULL);
+	tc = portal_connect_as(&fx, "penny", NULL);
 	TC_CHECK(tc_auth_none(tc) != SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_pubkey_probe(tc, other_key) != SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_pubkey_probe(tc, penny_key) == SSH_AUTH_SUCCESS);
@@ -128,7 +119,7 @@ int main(void)
 
 	/* An exec request: the line on stderr, status 1, the command never runs. */
 	tc_note("pending applicant's exec request");
-	tc = connect_as(&fx, "penny", NULL);
+	tc = portal_connect_as(&fx, "penny", NULL);
 	TC_REQUIRE(tc_auth_pubkey(tc, penny_key) == SSH_AUTH_SUCCESS);
 	TC_REQUIRE(tc_open_exec(tc, "help") == 0);
 	status = -1;
@@ -143,18 +134,18 @@ int main(void)
 
 	/* Another key for penny: the normal failure. */
 	tc_note("pending applicant, wrong key");
-	tc = connect_as(&fx, "penny", "127.0.0.2");
+	tc = portal_connect_as(&fx, "penny", "127.0.0.2");
 	TC_CHECK(tc_auth_pubkey(tc, other_key) == SSH_AUTH_DENIED);
 	TC_CHECK(tc_auth_password(tc, DORA_PW) == SSH_AUTH_DENIED);
 	tc_close(tc);
 
 	/* dora, pending, by password and by keyboard-interactive. */
 	tc_note("pending applicant with her password");
-	tc = connect_as(&fx, "dora", NULL);
+	tc = portal_connect_as(&fx, "dora", NULL);
 	TC_REQUIRE(tc_auth_password(tc, DORA_PW) == SSH_AUTH_SUCCESS);
 	expect_line(tc, LINE_PENDING);
 	tc_close(tc);
-	tc = connect_as(&fx, "dora", NULL);
+	tc = portal_connect_as(&fx, "dora", NULL);
 	TC_REQUIRE(tc_auth_kbdint(tc, DORA_PW) == SSH_AUTH_SUCCESS);
 	expect_line(tc, LINE_PENDING);
 	tc_close(tc);
@@ -180,11 +171,11 @@ int main(void)
 	TC_CHECK(portal_logoff(tc, "q") == 0);
 	tc_close(tc);
 
-	tc = connect_as(&fx, "dora", NULL);
+	tc = portal_connect_as(&fx, "dora", NULL);
 	TC_REQUIRE(tc_auth_password(tc, DORA_PW) == SSH_AUTH_SUCCESS);
 	expect_line(tc, LINE_DECLINED);
 	tc_close(tc);
-	tc = connect_as(&fx, "dora", NULL);
+	tc = portal_connect_as(&fx, "dora", NULL);
 	TC_REQUIRE(tc_auth_password(tc, DORA_PW) == SSH_AUTH_SUCCESS);
 	TC_REQUIRE(tc_open_exec(tc, "messages") == 0);
 	status = -1;

@@ -32,15 +32,6 @@
 #define GUEST_ITEM "Apply for membership"
 #define JOIN_HEADING "Join with an invite code"
 
-static struct tc *connect_as(struct tc_fixture *fx, const char *user, const char *from)
-{
-	char err[512];
-	struct tc *tc = tc_connect(fx, user, from, NULL, err, sizeof err);
-	if (!tc)
-		tc_fail("connect as %s: %s", user, err);
-	return tc;
-}
-
 /* The SHA256 fingerprint of a private key's public half (DIR/NAME.pub), as ssh-keygen -lf. */
 static void fingerprint(const char *keyfile, char *out, size_t n)
 {
@@ -114,7 +105,7 @@ static void guest_logins(struct tc_fixture *fx, const struct tc_users *u)
 
 	/* "none" alone: denied, and the server names the methods that work. */
 	tc_note("guest: none");
-	tc = connect_as(fx, "guest", NULL);
+	tc = portal_connect_as(fx, "guest", NULL);
 	TC_CHECK(tc_auth_none(tc) == SSH_AUTH_DENIED);
 	int methods = tc_auth_methods(tc);
 	TC_CHECK(methods > 0 && (methods & SSH_AUTH_METHOD_PUBLICKEY) &&
@@ -129,7 +120,7 @@ static void guest_logins(struct tc_fixture *fx, const struct tc_users *u)
 
 	/* An unregistered key: the probe is accepted, and the login gives the guest menu. */
 	tc_note("guest: an unregistered key");
-	tc = connect_as(fx, "guest", NULL);
+	tc = portal_connect_as(fx, "guest", NULL);
 	TC_CHECK(tc_auth_pubkey_probe(tc, stranger) == SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_pubkey(tc, stranger) == SSH_AUTH_SUCCESS);
 	TC_REQUIRE(tc_open_shell(tc, true, "xterm-256color", 80, 24) == 0);
@@ -146,7 +137,7 @@ static void guest_logins(struct tc_fixture *fx, const struct tc_users *u)
 			NULL };
 		if (tc_run(argv, NULL, out, sizeof out, 30000) == 0) {
 			tc_note("guest: a 1024-bit RSA key");
-			tc = connect_as(fx, "guest", "127.0.0.2");
+			tc = portal_connect_as(fx, "guest", "127.0.0.2");
 			TC_CHECK(tc_auth_pubkey_probe(tc, weak) != SSH_AUTH_SUCCESS);
 			TC_CHECK(tc_auth_pubkey(tc, weak) != SSH_AUTH_SUCCESS);
 			tc_close(tc);
@@ -157,14 +148,14 @@ static void guest_logins(struct tc_fixture *fx, const struct tc_users *u)
 
 	/* Password as guest: refused, even with a member's password. */
 	tc_note("guest: password");
-	tc = connect_as(fx, "guest", "127.0.0.3");
+	tc = portal_connect_as(fx, "guest", "127.0.0.3");
 	TC_CHECK(tc_auth_password(tc, TC_PASSWORD) != SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_password(tc, "") != SSH_AUTH_SUCCESS);
 	tc_close(tc);
 
 	/* Members keep their guarantee: no probe accepted for a key that is not theirs. */
 	tc_note("member probes");
-	tc = connect_as(fx, "alice", "127.0.0.4");
+	tc = portal_connect_as(fx, "alice", "127.0.0.4");
 	TC_CHECK(tc_auth_pubkey_probe(tc, stranger) != SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_pubkey_probe(tc, u->alice_key) == SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_pubkey(tc, stranger) != SSH_AUTH_SUCCESS);
@@ -173,7 +164,7 @@ static void guest_logins(struct tc_fixture *fx, const struct tc_users *u)
 
 	/* Exec as guest, by either method: refused with exit 1. */
 	tc_note("guest: exec");
-	tc = connect_as(fx, "guest", NULL);
+	tc = portal_connect_as(fx, "guest", NULL);
 	TC_REQUIRE(tc_auth_pubkey(tc, stranger) == SSH_AUTH_SUCCESS);
 	TC_REQUIRE(tc_open_exec(tc, "messages") == 0);
 	TC_CHECK(tc_wait_exit(tc, &status, TC_WAIT_MS) && status == 1);
@@ -187,11 +178,11 @@ static void guest_off(struct tc_fixture *fx, struct store *st, const char *key)
 	struct tc *tc;
 	tc_note("guest_access off");
 	TC_REQUIRE(store_setting_set(st, "guest_access", "off") == 0);
-	tc = connect_as(fx, "guest", "127.0.0.5");
+	tc = portal_connect_as(fx, "guest", "127.0.0.5");
 	TC_CHECK(tc_auth_none(tc) != SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_kbdint_noprompt(tc) != SSH_AUTH_SUCCESS);
 	tc_close(tc);
-	tc = connect_as(fx, "guest", "127.0.0.5");
+	tc = portal_connect_as(fx, "guest", "127.0.0.5");
 	TC_CHECK(tc_auth_pubkey_probe(tc, key) != SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_pubkey(tc, key) != SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_password(tc, TC_PASSWORD) != SSH_AUTH_SUCCESS);
@@ -216,7 +207,7 @@ static void join_with_key(struct tc_fixture *fx)
 
 	/* The probe is accepted for a key nobody registered; the join screen names it. */
 	tc_note("join with a key");
-	struct tc *tc = connect_as(fx, "join", NULL);
+	struct tc *tc = portal_connect_as(fx, "join", NULL);
 	TC_CHECK(tc_auth_pubkey_probe(tc, key) == SSH_AUTH_SUCCESS);
 	TC_REQUIRE(tc_auth_pubkey(tc, key) == SSH_AUTH_SUCCESS);
 	TC_REQUIRE(tc_open_shell(tc, true, "xterm-256color", 100, 30) == 0);
@@ -254,7 +245,7 @@ static void join_with_key(struct tc_fixture *fx)
 
 	/* Exec as join: refused with exit 1. */
 	tc_note("join: exec");
-	tc = connect_as(fx, "join", NULL);
+	tc = portal_connect_as(fx, "join", NULL);
 	TC_REQUIRE(tc_auth_pubkey(tc, key) == SSH_AUTH_SUCCESS);
 	TC_REQUIRE(tc_open_exec(tc, "help") == 0);
 	status = -1;

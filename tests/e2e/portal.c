@@ -507,3 +507,12 @@ bool portal_open_admin(struct tc *tc)
 		tc_wait_text(tc, PORTAL_ADMIN, TC_WAIT_MS) &&
 		tc_send(tc, PORTAL_KEY_ADMIN) == 0 && portal_wait_heading(tc, PORTAL_ADMIN, TC_WAIT_MS);
 }
+
+struct tc *portal_connect_as(struct tc_fixture *fx, const char *user, const char *from)
+{
+	char err[512];
+	struct tc *tc = tc_connect(fx, user, from, NULL, err, sizeof err);
+	if (!tc)
+		tc_fail("connect as %s: %s", user, err);
+	return tc;
+}

@@ -76,6 +76,9 @@ bool portal_wait_page(struct tc *tc, const char *title, int ms);
  * end. Returns the exit status, or -1000 when the prompt or the exit did not come.
  */
 int portal_logoff(struct tc *tc, const char *key);
+/* Connects as user from the address from (NULL: the default) with no key file, and fails the
+ * test (tc_fail) when that is refused; never NULL. */
+struct tc *portal_connect_as(struct tc_fixture *fx, const char *user, const char *from);
 
 /* ---------------------------------------------------------------- discussion boards */
 

@@ -7,7 +7,9 @@
 #define BBS_TEST_FIXTURE_H
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "common/common.h"
 #include "store/store.h"
 #include "tests/unit/check.h"
 #include "tests/unit/tmpdir.h"
@@ -23,6 +25,16 @@ static struct store *open_new(const char *name)
 	if (st)
 		CHECK_INT(store_seed(st), BBS_OK);
 	return st;
+}
+
+/* A new heap string of n copies of c (for the over-long inputs); the caller frees it. Inline
+ * so that the tests which do not use it stay warning-free. */
+static inline char *repeat(char c, size_t n)
+{
+	char *s = xmalloc(n + 1);
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
 }
 
 #endif

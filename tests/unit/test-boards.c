@@ -77,14 +77,6 @@ static void get_thread(struct store *st, int64_t user, int64_t thread, struct st
 	CHECK_INT(store_thread_get(st, user, thread, t), BBS_OK);
 }
 
-static char *repeat(char c, size_t n)
-{
-	char *s = xmalloc(n + 1);
-	memset(s, c, n);
-	s[n] = '\0';
-	return s;
-}
-
 /* Waits (polling, not a fixed sleep) until the clock has moved past t. */
 static void wait_past(int64_t t)
 {

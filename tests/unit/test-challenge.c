@@ -83,14 +83,6 @@ static int64_t endorsements(struct store *st, int64_t viewer, int64_t id)
 	return n;
 }
 
-static char *repeat(char c, size_t n)
-{
-	char *s = xmalloc(n + 1);
-	memset(s, c, n);
-	s[n] = '\0';
-	return s;
-}
-
 /* The moderators and members most tests use. */
 struct cast {
 	struct store *st;

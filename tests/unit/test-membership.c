@@ -53,14 +53,6 @@ static struct store_user *get_user(struct store *st, const char *handle)
 	return u;
 }
 
-static char *repeat(char c, size_t n)
-{
-	char *s = xmalloc(n + 1);
-	memset(s, c, n);
-	s[n] = '\0';
-	return s;
-}
-
 static int exec_sql(sqlite3 *db, const char *sql)
 {
 	char *msg = NULL;
@@ -1425,7 +1417,7 @@ static void test_migration_v3(void)
 {
 	char *path = db_path("v3.db");
 	struct store *st = NULL;
-	CHECK_INT(store_schema_version(), 5);
+	CHECK_INT(store_schema_version(), 6);
 	CHECK_INT(store_open_at_version(path, 3, &st), BBS_OK);
 	store_close(st);
 
