@@ -189,7 +189,8 @@ int store_key_insert(struct store *st, int64_t user_id, const char *type, const 
 	"u.id, u.handle, u.display_name, u.organisation, u.sector, u.country, u.role, " \
 	"u.status, " PW ", u.created, u.last_login, u.region, u.bio, u.in_directory, " \
 	"u.named_endorsements, u.must_change_password, u.timezone, u.ascii_only, u.colour, " \
-	"u.verified, u.silenced_until, u.silence_reason"
+	"u.verified, u.silenced_until, u.silence_reason, u.compact, u.line_mode, u.resume, " \
+	"u.removed"
 struct store_user *store_user_from_row(sqlite3_stmt *stmt);
 /* Rows of struct store_user * (pointers), as store_user_list returns them. */
 extern const struct store_row_type store_user_rows;

@@ -76,6 +76,7 @@ void store_user_free(struct store_user *u)
 	free(u->bio);
 	free(u->timezone);
 	free(u->silence_reason);
+	free(u->resume);
 	free(u);
 }
 
@@ -201,6 +202,10 @@ struct store_user *store_user_from_row(sqlite3_stmt *stmt)
 	u->verified = sqlite3_column_int(stmt, 19) != 0;
 	u->silenced_until = sqlite3_column_int64(stmt, 20);
 	u->silence_reason = store_col_text(stmt, 21);
+	u->compact = sqlite3_column_int(stmt, 22) != 0;
+	u->line_mode = sqlite3_column_int(stmt, 23) != 0;
+	u->resume = store_col_text(stmt, 24);
+	u->removed = sqlite3_column_int(stmt, 25) != 0;
 	return u;
 }
 
@@ -429,20 +434,22 @@ static int timezone_check(const char *tz)
 
 struct prefs_set {
 	int64_t id;
-	const char *timezone;
-	bool ascii_only, colour;
+	const struct store_prefs *p;
 };
 
 static int prefs_set_tx(struct store *st, void *ctx)
 {
-	struct prefs_set *p = ctx;
+	struct prefs_set *ps = ctx;
+	const struct store_prefs *p = ps->p;
 	sqlite3_stmt *stmt = NULL;
-	int err = store_prepare(st, "UPDATE users SET timezone = ?2, ascii_only = ?3, colour = ?4 "
-		"WHERE id = ?1", &stmt);
-	if (err >= 0 && (err = store_bind_i64(stmt, 1, p->id)) >= 0
+	int err = store_prepare(st, "UPDATE users SET timezone = ?2, ascii_only = ?3, colour = ?4, "
+		"compact = ?5, line_mode = ?6 WHERE id = ?1", &stmt);
+	if (err >= 0 && (err = store_bind_i64(stmt, 1, ps->id)) >= 0
 	    && (err = store_bind_text(stmt, 2, p->timezone)) >= 0
 	    && (err = store_bind_i64(stmt, 3, p->ascii_only)) >= 0
 	    && (err = store_bind_i64(stmt, 4, p->colour)) >= 0
+	    && (err = store_bind_i64(stmt, 5, p->compact)) >= 0
+	    && (err = store_bind_i64(stmt, 6, p->line_mode)) >= 0
 	    && (err = store_exec_stmt(st, stmt, "set preferences")) >= 0
 	    && sqlite3_changes(st->db) == 0)
 		err = BBS_ERR_NOTFOUND;
@@ -450,13 +457,51 @@ static int prefs_set_tx(struct store *st, void *ctx)
 	return err;
 }
 
-int store_user_set_prefs(struct store *st, int64_t id, const char *timezone, bool ascii_only,
-	bool colour)
+int store_user_set_prefs(struct store *st, int64_t id, const struct store_prefs *p)
 {
-	int err = timezone_check(timezone);
+	if (!p)
+		return BBS_ERR_INVALID;
+	int err = timezone_check(p->timezone);
 	if (err < 0)
 		return err;
-	struct prefs_set p = { .id = id, .timezone = timezone, .ascii_only = ascii_only,
-		.colour = colour };
-	return store_write(st, prefs_set_tx, &p);
+	struct prefs_set ps = { .id = id, .p = p };
+	return store_write(st, prefs_set_tx, &ps);
+}
+
+/* The resume position: printable ASCII words only, so that it can never carry a control
+ * byte back to a screen, and short. */
+static bool resume_valid(const char *where)
+{
+	size_t n = 0;
+	for (const unsigned char *c = (const unsigned char *)where; *c; c++, n++)
+		if (*c < 0x20 || *c > 0x7e || n >= STORE_RESUME_MAX)
+			return false;
+	return true;
+}
+
+struct resume_set {
+	int64_t id;
+	const char *where;
+};
+
+static int resume_set_tx(struct store *st, void *ctx)
+{
+	struct resume_set *r = ctx;
+	sqlite3_stmt *stmt = NULL;
+	int err = store_prepare(st, "UPDATE users SET resume = ?2 WHERE id = ?1", &stmt);
+	if (err >= 0 && (err = store_bind_i64(stmt, 1, r->id)) >= 0
+	    && (err = store_bind_text(stmt, 2, r->where)) >= 0
+	    && (err = store_exec_stmt(st, stmt, "set resume position")) >= 0
+	    && sqlite3_changes(st->db) == 0)
+		err = BBS_ERR_NOTFOUND;
+	sqlite3_finalize(stmt);
+	return err;
+}
+
+int store_user_set_resume(struct store *st, int64_t id, const char *where)
+{
+	if (!where || !resume_valid(where))
+		return BBS_ERR_INVALID;
+	struct resume_set r = { .id = id, .where = where };
+	return store_write(st, resume_set_tx, &r);
 }

@@ -441,6 +441,19 @@ static const char *const migrations[] = {
 	") STRICT, WITHOUT ROWID;"
 	"CREATE INDEX auth_throttle_age ON auth_throttle(last_at);"
 	"PRAGMA user_version = 6;",
+
+	/* 7: low-bandwidth preferences and resuming after a dropped link (issue 7), removed
+	 * members (issue 10). compact: the denser screen layout; line_mode: the plain line mode
+	 * instead of the full-screen UI; resume: where the member was when the link dropped
+	 * ("" when they logged off normally; a short word string the UI writes and parses);
+	 * removed: a sysop deleted the member (their row stays so that what they wrote keeps
+	 * an author; the handle and profile are replaced, see store_user_remove). */
+	"ALTER TABLE users ADD COLUMN compact INTEGER NOT NULL DEFAULT 0 CHECK (compact IN (0, 1));"
+	"ALTER TABLE users ADD COLUMN line_mode INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (line_mode IN (0, 1));"
+	"ALTER TABLE users ADD COLUMN resume TEXT NOT NULL DEFAULT '' CHECK (length(resume) <= 200);"
+	"ALTER TABLE users ADD COLUMN removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1));"
+	"PRAGMA user_version = 7;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -101,6 +101,11 @@ struct store_user {
 	bool verified;             /* affiliation verified by a sysop (shown as a mark) */
 	int64_t silenced_until;    /* 0, or unix seconds: no posting until then (store_silence) */
 	char *silence_reason;      /* the moderator's reason, "" when never silenced */
+	/* schema 7 (store_user_set_prefs, store_user_set_resume, store_user_remove) */
+	bool compact;              /* the denser screen layout */
+	bool line_mode;            /* the plain line mode instead of the full-screen UI */
+	char *resume;              /* where the member was when the link dropped, "" if none */
+	bool removed;              /* deleted by a sysop: handle and profile replaced */
 };
 void store_user_free(struct store_user *u);
 void store_user_list_free(struct store_user **v, size_t n);
@@ -545,8 +550,18 @@ int store_user_set_profile(struct store *st, int64_t id, const struct store_prof
  * starting with '/' and without ".." (BBS_ERR_INVALID otherwise, BBS_ERR_TOOBIG when longer;
  * whether the zone exists is the UI's check). Profile text: BBS_ERR_TOOBIG over its limit;
  * NULL or blank fields are stored as "". Both: BBS_ERR_NOTFOUND for an unknown id. */
-int store_user_set_prefs(struct store *st, int64_t id, const char *timezone, bool ascii_only,
-	bool colour);
+struct store_prefs {
+	const char *timezone;
+	bool ascii_only, colour;
+	bool compact, line_mode;   /* schema 7 */
+};
+int store_user_set_prefs(struct store *st, int64_t id, const struct store_prefs *p);
+
+/* Where the member was when the link dropped (schema 7): the UI's own short string of
+ * printable ASCII (at most STORE_RESUME_MAX bytes, else BBS_ERR_INVALID), "" to clear it
+ * (a normal log off). BBS_ERR_NOTFOUND for an unknown id. Read back as store_user.resume. */
+#define STORE_RESUME_MAX 200
+int store_user_set_resume(struct store *st, int64_t id, const char *where);
 
 /* A way to log in given when joining: a public key (type, blob, fingerprint, comment as from
  * keys_parse_authorized) or a password hash; exactly one (BBS_ERR_INVALID otherwise). */

@@ -276,7 +276,9 @@ static const char *prefs_submit(struct ui_app *app, struct ui_screen *form, void
 		return "Unknown time zone: use a name like Europe/Paris, America/New_York or UTC";
 	}
 	bool ascii = ui_form_yes(form, p->f_ascii), colour = ui_form_yes(form, p->f_colour);
-	int r = store_user_set_prefs(app->st, app->user->id, tz, ascii, colour);
+	struct store_prefs prefs = { .timezone = tz, .ascii_only = ascii, .colour = colour,
+		.compact = app->user->compact, .line_mode = app->user->line_mode };
+	int r = store_user_set_prefs(app->st, app->user->id, &prefs);
 	if (r == BBS_ERR_INVALID) {
 		*field = p->f_tz;
 		return "Unknown time zone: use a name like Europe/Paris, America/New_York or UTC";

@@ -1043,7 +1043,7 @@ static void test_migration_v4(void)
 {
 	char *path = db_path("v4.db");
 	struct store *st = NULL;
-	CHECK_INT(store_schema_version(), 6);
+	CHECK_INT(store_schema_version(), 7);
 	CHECK_INT(store_open_at_version(path, 4, &st), BBS_OK);
 	store_close(st);
 	raw_exec("v4.db", "PRAGMA foreign_keys = ON;"
@@ -1101,7 +1101,7 @@ static void test_migration_v4(void)
 	sqlite3_finalize(stmt);
 	CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL), SQLITE_OK);
 	CHECK_INT(sqlite3_step(stmt), SQLITE_ROW);
-	CHECK_INT(sqlite3_column_int(stmt, 0), 6);
+	CHECK_INT(sqlite3_column_int(stmt, 0), 7);
 	sqlite3_finalize(stmt);
 	CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, NULL), SQLITE_OK);
 	CHECK_INT(sqlite3_step(stmt), SQLITE_ROW);

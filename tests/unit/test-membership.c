@@ -46,6 +46,12 @@ static int64_t add_user(struct store *st, const char *handle, int role, const ch
 	return id;
 }
 
+static int set_prefs(struct store *st, int64_t id, const char *tz, bool ascii, bool colour)
+{
+	struct store_prefs p = { .timezone = tz, .ascii_only = ascii, .colour = colour };
+	return store_user_set_prefs(st, id, &p);
+}
+
 static struct store_user *get_user(struct store *st, const char *handle)
 {
 	struct store_user *u = NULL;
@@ -309,27 +315,52 @@ static void test_users(void)
 	store_user_free(u);
 
 	/* Preferences and time zone names. */
-	CHECK_INT(store_user_set_prefs(st, alice, "Europe/London", true, false), BBS_OK);
+	CHECK_INT(set_prefs(st, alice, "Europe/London", true, false), BBS_OK);
 	u = get_user(st, "alice");
 	CHECK_STR(u ? u->timezone : NULL, "Europe/London");
 	CHECK(u && u->ascii_only && !u->colour);
 	store_user_free(u);
-	CHECK_INT(store_user_set_prefs(st, alice, "America/Argentina/Buenos_Aires", false, true),
+	CHECK_INT(set_prefs(st, alice, "America/Argentina/Buenos_Aires", false, true),
 		BBS_OK);
-	CHECK_INT(store_user_set_prefs(st, alice, "Etc/GMT+5", false, true), BBS_OK);
-	CHECK_INT(store_user_set_prefs(st, alice, "/etc/passwd", false, true), BBS_ERR_INVALID);
-	CHECK_INT(store_user_set_prefs(st, alice, "../../etc/passwd", false, true), BBS_ERR_INVALID);
-	CHECK_INT(store_user_set_prefs(st, alice, "Europe/../../x", false, true), BBS_ERR_INVALID);
-	CHECK_INT(store_user_set_prefs(st, alice, "Europe/Lon don", false, true), BBS_ERR_INVALID);
-	CHECK_INT(store_user_set_prefs(st, alice, "Europe\x1b", false, true), BBS_ERR_INVALID);
-	CHECK_INT(store_user_set_prefs(st, alice, NULL, false, true), BBS_ERR_INVALID);
+	CHECK_INT(set_prefs(st, alice, "Etc/GMT+5", false, true), BBS_OK);
+	CHECK_INT(set_prefs(st, alice, "/etc/passwd", false, true), BBS_ERR_INVALID);
+	CHECK_INT(set_prefs(st, alice, "../../etc/passwd", false, true), BBS_ERR_INVALID);
+	CHECK_INT(set_prefs(st, alice, "Europe/../../x", false, true), BBS_ERR_INVALID);
+	CHECK_INT(set_prefs(st, alice, "Europe/Lon don", false, true), BBS_ERR_INVALID);
+	CHECK_INT(set_prefs(st, alice, "Europe\x1b", false, true), BBS_ERR_INVALID);
+	CHECK_INT(set_prefs(st, alice, NULL, false, true), BBS_ERR_INVALID);
 	big = repeat('a', STORE_TIMEZONE_MAX + 1);
-	CHECK_INT(store_user_set_prefs(st, alice, big, false, true), BBS_ERR_TOOBIG);
+	CHECK_INT(set_prefs(st, alice, big, false, true), BBS_ERR_TOOBIG);
 	big[STORE_TIMEZONE_MAX] = '\0';
-	CHECK_INT(store_user_set_prefs(st, alice, big, false, true), BBS_OK);
+	CHECK_INT(set_prefs(st, alice, big, false, true), BBS_OK);
 	free(big);
-	CHECK_INT(store_user_set_prefs(st, 999999, "", false, true), BBS_ERR_NOTFOUND);
-	CHECK_INT(store_user_set_prefs(st, alice, "", false, true), BBS_OK);
+	CHECK_INT(set_prefs(st, 999999, "", false, true), BBS_ERR_NOTFOUND);
+	CHECK_INT(store_user_set_prefs(st, alice, NULL), BBS_ERR_INVALID);
+	{
+		/* Schema 7: compact layout and line mode; the resume position. */
+		struct store_prefs lp = { .timezone = "", .colour = true, .compact = true,
+			.line_mode = true };
+		CHECK_INT(store_user_set_prefs(st, alice, &lp), BBS_OK);
+		u = get_user(st, "alice");
+		CHECK(u && u->compact && u->line_mode && !u->removed);
+		CHECK_STR(u ? u->resume : NULL, "");
+		store_user_free(u);
+		CHECK_INT(store_user_set_resume(st, alice, "thread 12 post 40"), BBS_OK);
+		u = get_user(st, "alice");
+		CHECK_STR(u ? u->resume : NULL, "thread 12 post 40");
+		store_user_free(u);
+		CHECK_INT(store_user_set_resume(st, alice, "bad\x1b[2J"), BBS_ERR_INVALID);
+		CHECK_INT(store_user_set_resume(st, alice, "caf\xc3\xa9"), BBS_ERR_INVALID);
+		CHECK_INT(store_user_set_resume(st, alice, NULL), BBS_ERR_INVALID);
+		char *longer = repeat('x', STORE_RESUME_MAX + 1);
+		CHECK_INT(store_user_set_resume(st, alice, longer), BBS_ERR_INVALID);
+		longer[STORE_RESUME_MAX] = '\0';
+		CHECK_INT(store_user_set_resume(st, alice, longer), BBS_OK);
+		free(longer);
+		CHECK_INT(store_user_set_resume(st, 999999, ""), BBS_ERR_NOTFOUND);
+		CHECK_INT(store_user_set_resume(st, alice, ""), BBS_OK);
+	}
+	CHECK_INT(set_prefs(st, alice, "", false, true), BBS_OK);
 	u = get_user(st, "alice");
 	CHECK_STR(u ? u->timezone : NULL, "");
 	CHECK(u && !u->ascii_only && u->colour);
@@ -1417,7 +1448,7 @@ static void test_migration_v3(void)
 {
 	char *path = db_path("v3.db");
 	struct store *st = NULL;
-	CHECK_INT(store_schema_version(), 6);
+	CHECK_INT(store_schema_version(), 7);
 	CHECK_INT(store_open_at_version(path, 3, &st), BBS_OK);
 	store_close(st);
 
@@ -1466,6 +1497,9 @@ static void test_migration_v3(void)
 			CHECK(!u->verified);
 			CHECK_INT(u->silenced_until, 0);
 			CHECK_STR(u->silence_reason, "");
+			/* schema 7 defaults */
+			CHECK(!u->compact && !u->line_mode && !u->removed);
+			CHECK_STR(u->resume, "");
 		}
 		store_user_free(u);
 		u = get_user(st, "olddisabled");

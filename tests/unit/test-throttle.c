@@ -47,7 +47,7 @@ static int failures(struct store *st, const char *name, int64_t now)
 
 static void test_delay_curve(void)
 {
-	CHECK_INT(store_schema_version(), 6);
+	CHECK_INT(store_schema_version(), 7);
 	CHECK_INT(store_throttle_delay_ms(&policy, 0), 0);
 	CHECK_INT(store_throttle_delay_ms(&policy, 2), 0);
 	CHECK_INT(store_throttle_delay_ms(&policy, 3), 1000);
