@@ -251,8 +251,8 @@ static struct ui_screen *password_form(struct ui_app *app, bool forced, bool *do
 /* ---- preferences ---- */
 
 struct prefs {
-	int f_tz, f_ascii, f_colour;
-	bool colour_was;
+	int f_tz, f_ascii, f_colour, f_compact, f_line;
+	bool colour_was, line_was;
 };
 
 static const char *prefs_submit(struct ui_app *app, struct ui_screen *form, void *ctx,
@@ -276,8 +276,9 @@ static const char *prefs_submit(struct ui_app *app, struct ui_screen *form, void
 		return "Unknown time zone: use a name like Europe/Paris, America/New_York or UTC";
 	}
 	bool ascii = ui_form_yes(form, p->f_ascii), colour = ui_form_yes(form, p->f_colour);
+	bool compact = ui_form_yes(form, p->f_compact), line = ui_form_yes(form, p->f_line);
 	struct store_prefs prefs = { .timezone = tz, .ascii_only = ascii, .colour = colour,
-		.compact = app->user->compact, .line_mode = app->user->line_mode };
+		.compact = compact, .line_mode = line };
 	int r = store_user_set_prefs(app->st, app->user->id, &prefs);
 	if (r == BBS_ERR_INVALID) {
 		*field = p->f_tz;
@@ -290,7 +291,10 @@ static const char *prefs_submit(struct ui_app *app, struct ui_screen *form, void
 	if (setenv("TZ", tz[0] ? tz : "UTC", 1) == 0)
 		tzset();
 	ui_draw_set_ascii(ascii);
-	if (colour != p->colour_was)
+	app->compact = compact;   /* screens read it when they lay out */
+	if (line && !p->line_was)
+		ui_app_message(app, "Preferences saved. The plain line mode starts at your next login.");
+	else if (colour != p->colour_was)
 		ui_app_message(app, "Preferences saved. Colour changes from your next login.");
 	else
 		ui_app_message(app, "Preferences saved.");
@@ -304,6 +308,7 @@ static struct ui_screen *prefs_create(struct ui_app *app)
 		return NULL;
 	struct prefs *p = xcalloc(1, sizeof *p);
 	p->colour_was = u->colour;
+	p->line_was = u->line_mode;
 	struct ui_form_spec spec = {
 		.heading = "Preferences",
 		.intro = "Time zone: an IANA name such as Europe/Paris, Asia/Manila or "
@@ -316,6 +321,9 @@ static struct ui_screen *prefs_create(struct ui_app *app)
 		STORE_TIMEZONE_MAX, 0);
 	p->f_ascii = ui_form_add_yesno(f, "Draw with ASCII characters only", u->ascii_only);
 	p->f_colour = ui_form_add_yesno(f, "Colour", u->colour);
+	p->f_compact = ui_form_add_yesno(f, "Compact layout (fewer lines and hints)", u->compact);
+	p->f_line = ui_form_add_yesno(f, "Plain line mode (numbered menus, for screen readers "
+		"and slow links)", u->line_mode);
 	(void)ui_form_add(f, UI_FORM_BUTTON, "", "Save", 0, 0);
 	store_user_free(u);
 	return f;

@@ -191,6 +191,7 @@ static int run(struct store *st, const struct store_user *user, const struct opt
 		: xstrdup(o->join ? "join" : "guest");
 	app.st = st;
 	app.user = user;
+	app.compact = user && user->compact;
 	app.guest = user == NULL && !o->join;
 	app.join = o->join;
 	app.login_key = o->key;

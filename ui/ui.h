@@ -378,6 +378,7 @@ struct ui_app {
 	const char *login_key;
 	const char *site_name;       /* clean text for the top line */
 	const char *identity;        /* "handle (role)" */
+	bool compact;                /* the member's compact layout preference (at once) */
 	bool quit;
 	int status;                  /* exit status when quit */
 	/* Owned by app.c: */
