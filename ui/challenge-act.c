@@ -35,16 +35,16 @@ void ui_question_status(const struct store_question *q, char *buf, size_t size)
 	char date[16];
 
 	if (q->opens > now) {
-		ui_format_date(q->opens, date, sizeof date);
-		(void)bbs_snprintf(buf, size, "Opens on %s", date);
+		ui_format_utc_day(q->opens, date, sizeof date);
+		(void)bbs_snprintf(buf, size, "Opens on %s UTC", date);
 	} else if (q->closes > 0 && q->closes <= now) {
-		ui_format_date(q->closes, date, sizeof date);
-		(void)bbs_snprintf(buf, size, "Closed on %s", date);
+		ui_format_utc_day(q->closes, date, sizeof date);
+		(void)bbs_snprintf(buf, size, "Closed on %s UTC", date);
 	} else if (!q->current) {
 		bbs_strlcpy(buf, "Closed", size); /* a past question takes no answers */
 	} else if (q->closes > 0) {
-		ui_format_date(q->closes, date, sizeof date);
-		(void)bbs_snprintf(buf, size, "Open until %s", date);
+		ui_format_utc_day(q->closes, date, sizeof date);
+		(void)bbs_snprintf(buf, size, "Open until %s UTC", date);
 	} else {
 		bbs_strlcpy(buf, "Open", size);
 	}

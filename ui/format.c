@@ -41,6 +41,20 @@ void ui_format_date(int64_t t, char *buf, size_t size)
 	bbs_strlcpy(buf, full, size);
 }
 
+void ui_format_utc_day(int64_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (t <= 0 || !gmtime_r(&tt, &tm))
+		return;
+	if (strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+		buf[0] = '\0';
+}
+
 void ui_format_count(int64_t n, const char *one, const char *many, char *buf, size_t size)
 {
 	if (bbs_snprintf(buf, size, "%lld %s", (long long)n, n == 1 ? one : many) != 0 && size)

@@ -262,12 +262,12 @@ struct ui_screen *ui_question_public_create(struct ui_app *app)
 		char status[64], date[16];
 		ui_format_append(&body, "%s\n\n", q.text ? q.text : "");
 		if (q.opens > 0) {
-			ui_format_date(q.opens, date, sizeof date);
-			ui_format_append(&body, "Opens: %s\n", date);
+			ui_format_utc_day(q.opens, date, sizeof date);
+			ui_format_append(&body, "Opens: %s UTC\n", date);
 		}
 		if (q.closes > 0) {
-			ui_format_date(q.closes, date, sizeof date);
-			ui_format_append(&body, "Closes: %s\n", date);
+			ui_format_utc_day(q.closes, date, sizeof date);
+			ui_format_append(&body, "Closes: %s UTC\n", date);
 		}
 		ui_question_status(&q, status, sizeof status);
 		ui_format_append(&body, "Status: %s\n\n%s", status, QUESTION_PUBLIC_MEMBERS);

@@ -74,30 +74,13 @@ static void q_layout(struct ui_screen *s, const struct ui_rect *r)
 	}
 }
 
-/* "YYYY-MM-DD" of t in UTC ("" for t <= 0): the days typed here are UTC days (q_parse_date),
- * so they are shown as UTC days too, whatever the moderator's own time zone
- * (ui_format_date would show a local day, one off for zones far from UTC). */
-static void q_format_day(int64_t t, char *buf, size_t size)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (size == 0)
-		return;
-	buf[0] = '\0';
-	if (t <= 0 || !gmtime_r(&tt, &tm))
-		return;
-	if (strftime(buf, size, "%Y-%m-%d", &tm) == 0)
-		buf[0] = '\0';
-}
-
 static void q_value(const struct qform *f, int i, char *buf, size_t size)
 {
 	buf[0] = '\0';
 	if (i == F_OPENS)
-		q_format_day(f->opens, buf, size);
+		ui_format_utc_day(f->opens, buf, size);
 	else if (i == F_CLOSES)
-		q_format_day(f->closes, buf, size);
+		ui_format_utc_day(f->closes, buf, size);
 	else if (i == F_VISIBLE)
 		bbs_strlcpy(buf, f->reveal ? "no" : "yes", size);
 }

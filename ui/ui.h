@@ -448,6 +448,9 @@ void ui_list_layout(const struct ui_rect *r, struct ui_list_geom *g, struct ui_s
 void ui_format_time(int64_t t, char *buf, size_t size);
 /* "YYYY-MM-DD" of t in the member's time zone (as ui_format_time), "" for t <= 0. */
 void ui_format_date(int64_t t, char *buf, size_t size);
+/* "YYYY-MM-DD" of t in UTC, "" for t <= 0: for the challenge question's opening and closing
+ * days, which are UTC days whatever the member's time zone (shown with "UTC" after them). */
+void ui_format_utc_day(int64_t t, char *buf, size_t size);
 /* Appends printf-formatted text to *text (NULL or a heap string), for screens built as a
  * page of text. */
 void ui_format_append(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

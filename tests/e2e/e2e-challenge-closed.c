@@ -70,10 +70,15 @@ int main(void)
 	mod = bt_user_id(st, "mod");
 	ch_area_ids(st, area);
 
-	tc_note("closes in ten days");
-	ch_question_set(st, mod, q, 0, now + 10 * DAY, false);
-	ch_date(now + 10 * DAY, date, sizeof date);
-	snprintf(want, sizeof want, "Open until %s", date);
+	tc_note("closes in ten days, at 23:00 UTC; kofi lives at UTC+14, where it is the next day");
+	{
+		struct store_prefs far = { .timezone = "Pacific/Kiritimati", .colour = true };
+		TC_CHECK(store_user_set_prefs(st, kofi, &far) == BBS_OK);
+	}
+	int64_t late = now / DAY * DAY + 10 * DAY + 23 * 3600;
+	ch_question_set(st, mod, q, 0, late, false);
+	ch_date(late, date, sizeof date);
+	snprintf(want, sizeof want, "Open until %s UTC", date);
 	tc = bt_login(&fx, "kofi", 100, 32);
 	TC_REQUIRE(ch_open(tc));
 	TC_CHECK(tc_wait_text(tc, want, TC_WAIT_MS));
@@ -81,7 +86,7 @@ int main(void)
 	tc_note("closed yesterday");
 	ch_question_set(st, mod, q, now - 20 * DAY, now - DAY, false);
 	ch_date(now - DAY, date, sizeof date);
-	snprintf(want, sizeof want, "Closed on %s", date);
+	snprintf(want, sizeof want, "Closed on %s UTC", date);
 	reopen(tc);
 	TC_CHECK(tc_wait_text(tc, want, TC_WAIT_MS));
 	TC_CHECK(tc_find(tc, "Open until", NULL) < 0);
@@ -97,7 +102,7 @@ int main(void)
 	tc_note("opens in five days");
 	ch_question_set(st, mod, q, now + 5 * DAY, 0, false);
 	ch_date(now + 5 * DAY, date, sizeof date);
-	snprintf(want, sizeof want, "Opens on %s", date);
+	snprintf(want, sizeof want, "Opens on %s UTC", date);
 	reopen(tc);
 	TC_CHECK(tc_wait_text(tc, want, TC_WAIT_MS));
 	tc_note("kofi: a on a question not open yet");
