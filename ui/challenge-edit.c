@@ -60,8 +60,10 @@ static bool ched_done(struct ui_app *app, void *ctx, const int64_t *areas, size_
 		if (r == BBS_ERR_TOOBIG || r == BBS_ERR_INVALID) {
 			ui_app_message(app, "Too long or empty: please shorten the text");
 		} else if (r == BBS_ERR_DENIED) {
-			ui_app_message(app, c->challenge_id > 0 ? "This challenge can no longer be edited"
-							      : UI_QUESTION_CLOSED);
+			/* Silenced since the editor opened, or the question closed meanwhile. */
+			if (!ui_silenced_message(app))
+				ui_app_message(app, c->challenge_id > 0 ?
+					"This challenge can no longer be edited" : UI_QUESTION_CLOSED);
 		} else {
 			log_warn("challenge send: %s", bbs_strerror(r));
 			ui_app_message(app, "Could not save, please try again");

@@ -286,6 +286,8 @@ static enum ui_result chl_answer(struct chl *c, struct ui_app *app)
 		ui_app_message(app, UI_QUESTION_CLOSED);
 		return UI_RES_REDRAW;
 	}
+	if (ui_silenced_message(app))
+		return UI_RES_REDRAW; /* before the member writes anything */
 	ui_app_push(app, ui_challenge_editor_new(app, c->q.id));
 	return UI_RES_REDRAW;
 }

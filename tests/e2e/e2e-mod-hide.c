@@ -218,6 +218,13 @@ int main(void)
 	TC_REQUIRE(portal_wait_heading(tc, BT_GENERAL, TC_WAIT_MS));
 	TC_REQUIRE(tc_send(tc, "c") == 0);
 	TC_CHECK(portal_wait_message(tc, "You are silenced until", TC_WAIT_MS));
+	tc_note("rui cannot answer the challenge question either, and is told why");
+	TC_REQUIRE(bt_back_to_menu(tc));
+	TC_REQUIRE(tc_send(tc, PORTAL_KEY_CHALLENGE) == 0);
+	TC_REQUIRE(portal_wait_heading(tc, "The challenge question", TC_WAIT_MS));
+	TC_REQUIRE(tc_send(tc, "a") == 0);
+	TC_CHECK(portal_wait_message(tc, "You are silenced until", TC_WAIT_MS));
+	TC_CHECK(tc_find(tc, "Your challenge:", NULL) < 0);
 	tc_close(tc);
 
 	tc_note("nora: V moves the discussion to another board");
