@@ -1,7 +1,8 @@
 /*
  * keys-pub.c: members' public keys (authorized_keys lines and .pub files).
  *
- * Parsing of the key itself is libssh's; this file only splits the line, refuses what the
+ * Parsing of the key itself is libssh's (reached through keys_libssh(), loaded at first use
+ * so that the UI does not carry libssh in every session); this file only splits the line, refuses what the
  * policy does not accept (options, DSA, short RSA, certificates, mismatched types), and
  * re-exports the blob so that what is stored is libssh's canonical form.
  *
@@ -118,8 +119,11 @@ int keys_ssh_key_info(const ssh_key key, char **fingerprint, int *bits, const ch
 		*label = NULL;
 	if (!key)
 		return BBS_ERR_INVALID;
+	const struct keys_libssh *L = keys_libssh();
+	if (!L)
+		return BBS_ERR_CRYPTO;
 
-	switch (ssh_key_type(key)) {
+	switch (L->key_type(key)) {
 	case SSH_KEYTYPE_ED25519:
 		lab = "ED25519"; b = 256; break;
 	case SSH_KEYTYPE_SK_ED25519:
@@ -137,7 +141,7 @@ int keys_ssh_key_info(const ssh_key key, char **fingerprint, int *bits, const ch
 	case SSH_KEYTYPE_RSA:
 		/* libssh 0.10 has no public ssh_key_size(): count the modulus bits in the blob. */
 		lab = "RSA";
-		if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK || !b64)
+		if (L->export_pubkey_base64(key, &b64) != SSH_OK || !b64)
 			goto out;
 		if (!b64_decode(b64, strlen(b64), &bin, &binlen)) {
 			ret = BBS_ERR_INVALID;
@@ -154,10 +158,10 @@ int keys_ssh_key_info(const ssh_key key, char **fingerprint, int *bits, const ch
 		goto out;
 	}
 	if (fingerprint) {
-		if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != 0 ||
+		if (L->get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != 0 ||
 		    !hash)
 			goto out;
-		fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+		fp = L->get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
 		if (!fp)
 			goto out;
 		*fingerprint = xstrdup(fp);
@@ -169,11 +173,11 @@ int keys_ssh_key_info(const ssh_key key, char **fingerprint, int *bits, const ch
 	ret = 0;
 out:
 	if (hash)
-		ssh_clean_pubkey_hash(&hash);
+		L->clean_pubkey_hash(&hash);
 	if (fp)
-		ssh_string_free_char(fp);
+		L->string_free_char(fp);
 	if (b64)
-		ssh_string_free_char(b64);
+		L->string_free_char(b64);
 	free(bin);
 	return ret;
 }
@@ -239,7 +243,12 @@ static int parse_line(const char *line, size_t len, struct keys_pub *out, const 
 	enum ssh_keytypes_e kt;
 	ssh_key key = NULL;
 	int ret = BBS_ERR_INVALID, bits = 0;
+	const struct keys_libssh *L = keys_libssh();
 
+	if (!L) {
+		*reason = "Keys cannot be checked on this server just now (libssh is missing).";
+		return BBS_ERR_CRYPTO;
+	}
 	if (len > LINE_MAX_BYTES) {
 		*reason = "The line is longer than 16 KiB.";
 		return BBS_ERR_TOOBIG;
@@ -282,13 +291,13 @@ static int parse_line(const char *line, size_t len, struct keys_pub *out, const 
 		goto out;
 	}
 	type = xstrndup(type_s, type_n);
-	kt = ssh_key_type_from_name(type);
+	kt = L->key_type_from_name(type);
 	if (kt == SSH_KEYTYPE_UNKNOWN) {
 		char *second = xstrndup(blob_s, blob_n);
 		/* OpenSSH's rule: if the first word is not a key type, it is an options list. */
 		bool opts = looks_like_options(type_s, type_n) ||
 			(blob_n > 0 && !memchr(blob_s, '\0', blob_n) &&
-			 ssh_key_type_from_name(second) != SSH_KEYTYPE_UNKNOWN);
+			 L->key_type_from_name(second) != SSH_KEYTYPE_UNKNOWN);
 		free(second);
 		if (opts) {
 			*reason = "Options before the key type (such as command= or from=) are not "
@@ -375,11 +384,11 @@ static int parse_line(const char *line, size_t len, struct keys_pub *out, const 
 		}
 	}
 	blob = xstrndup(blob_s, blob_n);
-	if (ssh_pki_import_pubkey_base64(blob, kt, &key) != SSH_OK || !key) {
+	if (L->import_pubkey_base64(blob, kt, &key) != SSH_OK || !key) {
 		*reason = "The key data is not a valid public key.";
 		goto out;
 	}
-	if (ssh_key_type(key) != kt) {
+	if (L->key_type(key) != kt) {
 		*reason = "The key type does not match the key data.";
 		goto out;
 	}
@@ -390,7 +399,7 @@ static int parse_line(const char *line, size_t len, struct keys_pub *out, const 
 		goto out;
 	}
 	ret = BBS_ERR_INVALID;
-	if (ssh_pki_export_pubkey_base64(key, &canon) != SSH_OK || !canon) {
+	if (L->export_pubkey_base64(key, &canon) != SSH_OK || !canon) {
 		*reason = "The key could not be re-encoded.";
 		ret = BBS_ERR_CRYPTO;
 		goto out;
@@ -410,8 +419,8 @@ static int parse_line(const char *line, size_t len, struct keys_pub *out, const 
 	ret = 0;
 out:
 	if (canon)
-		ssh_string_free_char(canon);
-	ssh_key_free(key);
+		L->string_free_char(canon);
+	L->key_free(key);
 	free(type);
 	free(blob);
 	free(bin);
