@@ -46,6 +46,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
@@ -215,19 +216,194 @@ static void audit_console(struct ctx *x, const char *action, const char *target,
 			action, target, bbs_strerror(r));
 }
 
+/*
+ * The service user: bbsd, started as root, drops to it (bbsd.conf User, default "bbs"), so it
+ * must own the data directory and everything in it. bbsctl run as root gives what it creates
+ * there to the owner of the directory (SQLite does the same for the -wal and -shm files it
+ * creates as root), and `init` gives the directory itself to the service user first.
+ */
+#define SERVICE_USER "bbs"
+
+/* The files of DIR that bbsd needs to own, besides the host keys. */
+static const char *const owned_files[] = { "portal.db", "portal.db-wal", "portal.db-shm",
+	"bbsd.pid", "bbsd.port" };
+
+/* Run as root: gives name (in DIR) to DIR's owner, if that is not root. Missing files are
+ * skipped; symbolic links are never followed. Returns 0 or -1 (printed). */
+static int give_to_owner(const struct ctx *x, const char *name)
+{
+	struct stat ds;
+	char path[4200];
+	if (geteuid() != 0 || stat(x->dir, &ds) != 0 || ds.st_uid == 0)
+		return 0;
+	if (bbs_snprintf(path, sizeof path, "%s/%s", x->dir, name) != 0)
+		return -1;
+	if (fchownat(AT_FDCWD, path, ds.st_uid, ds.st_gid, AT_SYMLINK_NOFOLLOW) != 0 &&
+	    errno != ENOENT) {
+		fprintf(stderr, "bbsctl: cannot give %s to uid %u: %s\n", path, (unsigned)ds.st_uid,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The database files (and bbsd's), and with keys the host keys too, to DIR's owner. */
+static int give_all_to_owner(const struct ctx *x, bool keys)
+{
+	int r = 0;
+	for (size_t i = 0; keys && i < sizeof keys_host_files / sizeof keys_host_files[0]; i++) {
+		char pub[128];
+		r |= give_to_owner(x, keys_host_files[i]);
+		if (bbs_snprintf(pub, sizeof pub, "%s.pub", keys_host_files[i]) == 0)
+			r |= give_to_owner(x, pub);
+	}
+	for (size_t i = 0; i < sizeof owned_files / sizeof owned_files[0]; i++)
+		r |= give_to_owner(x, owned_files[i]);
+	return r;
+}
+
+static void become_root_again(void)
+{
+	if (getuid() == 0 && (seteuid(0) != 0 || setegid(0) != 0))
+		bbs_fatal("cannot return to root: %m");
+}
+
+/* Whether the user can reach dir (search its parent), asked as that user. */
+static bool user_can_reach(const char *dir, uid_t uid, gid_t gid)
+{
+	char parent[4096];
+	if (bbs_strlcpy(parent, dir, sizeof parent) >= sizeof parent)
+		return false;
+	size_t n = strlen(parent);
+	while (n > 1 && parent[n - 1] == '/')
+		parent[--n] = '\0';
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		bbs_strlcpy(parent, ".", sizeof parent);
+	else if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	if (setegid(gid) != 0 || seteuid(uid) != 0) {
+		become_root_again();
+		return false;
+	}
+	bool ok = faccessat(AT_FDCWD, parent, X_OK, AT_EACCESS) == 0;
+	become_root_again();
+	return ok;
+}
+
+/* True when every host key file in DIR belongs to root (and one exists). */
+static bool host_keys_of_root(const struct ctx *x)
+{
+	size_t found = 0;
+	for (size_t i = 0; i < sizeof keys_host_files / sizeof keys_host_files[0]; i++) {
+		char path[4200];
+		struct stat sb;
+		if (bbs_snprintf(path, sizeof path, "%s/%s", x->dir, keys_host_files[i]) != 0 ||
+		    lstat(path, &sb) != 0)
+			continue;
+		if (sb.st_uid != 0)
+			return false;
+		found++;
+	}
+	return found > 0;
+}
+
+/* init as root: DIR goes to the service user (--user NAME, or "bbs" if it exists), unless that
+ * user could not reach it anyway. Returns 1 when DIR was given to it now, 0 when not, -1 on
+ * error (printed). */
+static int init_owner(const struct ctx *x, const char *user)
+{
+	if (geteuid() != 0)
+		return 0;
+	struct passwd *pw = getpwnam(user ? user : SERVICE_USER);
+	if (!pw) {
+		if (user) {
+			fprintf(stderr, "bbsctl: no user %s\n", user);
+			return -1;
+		}
+		fprintf(stderr, "bbsctl: warning: no user %s: %s stays root's, and bbsd started as "
+			"root will refuse to serve. Create the user (useradd --system --user-group "
+			"--shell /usr/sbin/nologin %s) and run init again, or give --user NAME\n",
+			SERVICE_USER, x->dir, SERVICE_USER);
+		return 0;
+	}
+	if (pw->pw_uid == 0) {
+		fprintf(stderr, "bbsctl: the service user must not be root\n");
+		return -1;
+	}
+	struct stat ds;
+	if (!user && stat(x->dir, &ds) == 0 && ds.st_uid != 0)
+		return 0;  /* already someone's own: theirs it stays (become_owner acts as them) */
+	if (!user_can_reach(x->dir, pw->pw_uid, pw->pw_gid)) {
+		fprintf(stderr, "bbsctl: warning: user %s cannot reach %s (a parent directory is "
+			"closed to it): it stays root's, and bbsd started as root will refuse it\n",
+			pw->pw_name, x->dir);
+		return user ? -1 : 0;
+	}
+	if (stat(x->dir, &ds) == 0 && ds.st_uid == pw->pw_uid)
+		return 0;
+	if (chown(x->dir, pw->pw_uid, pw->pw_gid) != 0) {
+		fprintf(stderr, "bbsctl: cannot give %s to %s: %s\n", x->dir, pw->pw_name,
+			strerror(errno));
+		return -1;
+	}
+	return 1;
+}
+
+/* Run as root on a directory of the service user: acts as that user (effective ids only)
+ * while the host keys and the database are made and checked, so that they are its own (the
+ * keys module refuses a key another user owns). Returns 0 or -1 (printed). */
+static int become_owner(const struct ctx *x)
+{
+	struct stat ds;
+	if (geteuid() != 0 || stat(x->dir, &ds) != 0 || ds.st_uid == 0)
+		return 0;
+	if (setegid(ds.st_gid) != 0 || seteuid(ds.st_uid) != 0) {
+		fprintf(stderr, "bbsctl: cannot act as uid %u: %s\n", (unsigned)ds.st_uid,
+			strerror(errno));
+		return -1;
+	}
+	if (faccessat(AT_FDCWD, x->dir, R_OK | W_OK | X_OK, AT_EACCESS) != 0) {
+		fprintf(stderr, "bbsctl: uid %u, which owns %s, cannot use it (is a parent "
+			"directory closed to it?)\n", (unsigned)ds.st_uid, x->dir);
+		return -1;
+	}
+	return 0;
+}
+
+
 static int cmd_init(struct ctx *x, int argc, char **argv)
 {
-	if (argc != 0)
+	const char *user = NULL;
+	if (argc == 2 && strcmp(argv[0], "--user") == 0 && argv[1][0])
+		user = argv[1];
+	else if (argc != 0)
 		return 2;
 	if (mkdir(x->dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "bbsctl: cannot create %s: %s\n", x->dir, strerror(errno));
 		return 1;
 	}
+	int given = init_owner(x, user);
+	if (given < 0)
+		return 1;
+	/* A directory given to the service user just now: files a root-run bbsctl made there
+	 * before (an older layout) go with it. */
+	if (given && give_all_to_owner(x, true) != 0)
+		return 1;
+	/* Host keys root owns (bbsd reads them before it drops root, and the service user cannot
+	 * read them) are checked as root; all else is made and checked as DIR's owner. */
+	bool keys_of_root = geteuid() == 0 && host_keys_of_root(x);
+	if (!keys_of_root && become_owner(x) != 0)
+		return 1;
 	int r = keys_host_ensure(x->dir);
 	if (r != 0) {
 		fprintf(stderr, "bbsctl: host keys: %s\n", bbs_strerror(r));
 		return 1;
 	}
+	if (keys_of_root && become_owner(x) != 0)
+		return 1;
 	char path[4096];
 	if (bbs_snprintf(path, sizeof path, "%s/portal.db", x->dir) != 0)
 		return 1;
@@ -238,6 +414,9 @@ static int cmd_init(struct ctx *x, int argc, char **argv)
 		fprintf(stderr, "bbsctl: database %s: %s\n", path, bbs_strerror(r));
 		return 1;
 	}
+	become_root_again();
+	if (give_all_to_owner(x, false) != 0)
+		return 1;
 	printf("portal ready in %s\n", x->dir);
 	return 0;
 }
@@ -891,6 +1070,8 @@ static int cmd_restore(struct ctx *x, int argc, char **argv)
 		fprintf(stderr, "bbsctl: restore refused: %s\n", why[0] ? why : bbs_strerror(r));
 		return 1;
 	}
+	if (give_all_to_owner(x, false) != 0)
+		return 1;
 	printf("restored %s into %s (schema version %d", argv[0], path, version);
 	if (version != store_schema_version())
 		printf(", migrated to %d", store_schema_version());
@@ -1451,6 +1632,76 @@ static int cmd_user_lock(struct ctx *x, int argc, char **argv)
 	return r == 0 ? 0 : 1;
 }
 
+/*
+ * Deletes a member (store_user_remove): --keep-posts or --remove-posts must be given, one of
+ * them. Without --yes the handle must be typed again on a terminal; with no terminal and no
+ * --yes nothing is deleted (a script must say --yes, never get it by accident).
+ */
+static int cmd_user_delete(struct ctx *x, int argc, char **argv)
+{
+	const char *name = NULL;
+	int keep = 0, remove = 0;
+	bool yes = false;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--keep-posts") == 0)
+			keep++;
+		else if (strcmp(argv[i], "--remove-posts") == 0)
+			remove++;
+		else if (strcmp(argv[i], "--yes") == 0)
+			yes = true;
+		else if (argv[i][0] != '-' && !name)
+			name = argv[i];
+		else
+			return 2;
+	}
+	if (!name || keep + remove != 1) {
+		fprintf(stderr, "bbsctl: say what happens to their posts: --keep-posts (shown as "
+			"from a removed member) or --remove-posts\n");
+		return 2;
+	}
+	struct store_user *u = NULL;
+	if (open_store(x) != 0 || get_user(x, name, &u) != 0)
+		return 1;
+	int rc = 1;
+	if (u->removed) {
+		fprintf(stderr, "bbsctl: %s was deleted already\n", u->handle);
+		goto out;
+	}
+	if (!yes) {
+		if (!isatty(STDIN_FILENO)) {
+			fprintf(stderr, "bbsctl: not deleting %s: no terminal to confirm on (add --yes)\n",
+				u->handle);
+			goto out;
+		}
+		char typed[BBS_HANDLE_MAX + 8];
+		printf("Delete member %s for good, %s? Their name, profile, keys and password go; "
+			"this cannot be undone.\nType the handle to confirm: ", u->handle,
+			remove ? "removing their posts" : "keeping their posts (shown as from a removed "
+			"member)");
+		fflush(stdout);
+		if (read_secret_line(stdin, typed, sizeof typed) != 0 || strcmp(typed, u->handle) != 0) {
+			fprintf(stderr, "bbsctl: not confirmed; nothing deleted\n");
+			goto out;
+		}
+	}
+	char *old = NULL;
+	int r = store_user_remove(x->st, 0, u->id, remove != 0, &old);
+	if (r == BBS_ERR_DENIED) {
+		admin_error(r, "delete", u->handle);
+		goto out;
+	} else if (r != 0) {
+		fprintf(stderr, "bbsctl: cannot delete %s: %s\n", u->handle, bbs_strerror(r));
+		goto out;
+	}
+	printf("%s: deleted (now removed-%lld); posts %s; the handle stays reserved\n", old,
+		(long long)u->id, remove ? "removed" : "kept, shown as from a removed member");
+	free(old);
+	rc = 0;
+out:
+	store_user_free(u);
+	return rc;
+}
+
 static int cmd_user_unlock(struct ctx *x, int argc, char **argv)
 {
 	if (argc != 1)
@@ -1524,13 +1775,16 @@ static int cmd_session_list(struct ctx *x, int argc, char **argv)
 		printf("no sessions\n");
 		return 0;
 	}
-	printf("%-6s %-20s %-8s %-20s %-8s %s\n", "ID", "MEMBER", "KIND", "SINCE", "PID", "SOURCE");
+	/* SESSION: the tag bbsd's log lines of that connection carry (session=...). */
+	printf("%-6s %-20s %-8s %-20s %-8s %-8s %s\n", "ID", "MEMBER", "KIND", "SINCE", "PID",
+		"SESSION", "SOURCE");
 	for (size_t i = 0; i < n; i++) {
-		char since[40];
+		char since[40], tag[KEYS_SESSION_TAG_LEN];
 		format_time(v[i].since, since, sizeof since);
-		printf("%-6lld %-20s %-8s %-20s %-8lld ", (long long)v[i].id,
+		keys_session_tag(v[i].pid, v[i].pid_start, tag);
+		printf("%-6lld %-20s %-8s %-20s %-8lld %-8s ", (long long)v[i].id,
 			v[i].handle && v[i].handle[0] ? v[i].handle : "-", v[i].kind, since,
-			(long long)v[i].pid);
+			(long long)v[i].pid, tag);
 		put_text(stdout, v[i].source && v[i].source[0] ? v[i].source : "-", 0, "");
 		printf("\n");
 	}
@@ -1773,7 +2027,7 @@ static const struct command {
 	int (*run)(struct ctx *, int, char **);
 	const char *usage;
 } commands[] = {
-	{ "init", NULL, cmd_init, "init" },
+	{ "init", NULL, cmd_init, "init [--user NAME]" },
 	{ "user", "add", cmd_user_add, "user add NAME [--role member|moderator|sysop] "
 		"[--password-stdin|--password|--random-password] [--key FILE] [--name TEXT] "
 		"[--org TEXT] [--sector TEXT] [--country TEXT] [--region TEXT]" },
@@ -1782,6 +2036,7 @@ static const struct command {
 	{ "user", "enable", cmd_user_enable, "user enable NAME" },
 	{ "user", "lock", cmd_user_lock, "user lock NAME" },
 	{ "user", "unlock", cmd_user_unlock, "user unlock NAME" },
+	{ "user", "delete", cmd_user_delete, "user delete NAME --keep-posts|--remove-posts [--yes]" },
 	{ "user", "role", cmd_user_role, "user role NAME member|moderator|sysop" },
 	{ "user", "verify", cmd_user_verify, "user verify NAME" },
 	{ "user", "unverify", cmd_user_unverify, "user unverify NAME" },

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -83,18 +84,23 @@ void limits_destroy(struct limits *l);
  * (overall and from this source); rnd: a random number in [0, 100). */
 enum limits_verdict limits_check(struct limits *l, const struct source_key *key, int64_t now,
 	int unauth_total, int unauth_source, unsigned rnd);
-/* Records how a connection from key ended. */
-void limits_penalize(struct limits *l, const struct source_key *key, enum limits_event ev,
+/* Records how a connection from key ended. Returns the seconds of penalty added (0: none). */
+int limits_penalize(struct limits *l, const struct source_key *key, enum limits_event ev,
 	int64_t now);
 const char *limits_verdict_name(enum limits_verdict v);
 
 struct bbsd_config {
 	char dir[4096];                   /* data directory: portal.db, host keys, bbsd.port */
+	char user[33];                    /* User: the service user bbsd drops to when started
+	                                   * as root (main.c); ignored otherwise */
 	char listen[BBSD_MAX_LISTEN][64]; /* listen addresses */
 	size_t nlisten;
 	int port;                         /* 0: pick a free port and write DIR/bbsd.port */
 	bool foreground;
 	int log_level;                    /* enum bbs_log_level */
+	int log_facility;                 /* LogFacility: -1 stderr, else a syslog(3) facility
+	                                   * (LOG_AUTH ...); detached (no -D), stderr means
+	                                   * syslog AUTH, as stderr goes nowhere then */
 	char ui_path[4096];               /* the bbs program */
 	char cmd_path[4096];              /* the bbscmd program (the command interface) */
 	int grace_seconds;                /* time allowed from accept to authenticated */
@@ -113,6 +119,12 @@ struct bbsd_config {
 	int64_t auth_backoff_window;      /* seconds */
 	int64_t auth_backoff_base_ms;
 	int64_t auth_backoff_max_ms;
+	/* Keepalives (keepalive.c), as OpenSSH's ClientAlive*: after client_alive_interval seconds
+	 * in which nothing came from the client, a keepalive request that wants an answer, then
+	 * one per interval; after client_alive_count_max of them without any answer the session
+	 * ends. Interval 0 turns them off. */
+	int client_alive_interval;
+	int client_alive_count_max;
 };
 
 /* config.c: the built-in defaults; bbsd.conf ("Keyword value" lines, see bbsd.conf(5)). */
@@ -123,13 +135,27 @@ int config_parse(const char *text, size_t len, const char *name, struct bbsd_con
 	char *err, size_t errlen);
 /* Reads and parses the file at path (at most 64 KiB, a regular file). */
 int config_load(const char *path, struct bbsd_config *cfg, char *err, size_t errlen);
+/* LogFacility's value as a word ("stderr", "auth", "local0" ...), for bbsd -t. */
+const char *config_facility_name(int facility);
+/* Starts (or, on a reload, restarts) logging as cfg says: LogLevel, LogFacility, -D. */
+void bbsd_log_init(const struct bbsd_config *cfg);
 /* main.c: builds the whole configuration from the defaults, the file (-f) and the flags, as at
  * startup. Used again on SIGHUP. Returns 0, or prints why and returns the exit status. */
 int bbsd_configure(int argc, char **argv, struct bbsd_config *cfg, bool *test_only);
 
-/* Binds, listens and serves until SIGTERM/SIGINT; SIGHUP reloads the configuration (argc and
- * argv are bbsd's own, to read it again the same way). Returns the process exit status. */
-int listener_run(struct bbsd_config *cfg, int argc, char **argv);
+/* The listening sockets (listener_open, while bbsd may still be root) and the bind object with
+ * the host keys (session_bind_create, called by main.c around the privilege drop). */
+struct listener {
+	ssh_bind bind;                    /* set by the caller before listener_run */
+	int fds[BBSD_MAX_LISTEN];
+	size_t n;
+	int port;                         /* the port in use (the kernel's pick for Port 0) */
+};
+/* Binds every address of cfg; fatal (logged) on any error. */
+void listener_open(const struct bbsd_config *cfg, struct listener *l);
+/* Serves on what listener_open made until SIGTERM/SIGINT; SIGHUP reloads the configuration
+ * (argc and argv are bbsd's own, to read it again the same way). Returns the exit status. */
+int listener_run(struct bbsd_config *cfg, struct listener *l, int argc, char **argv);
 
 /* The listener's libssh bind object with the host keys loaded (NULL on error, logged). */
 ssh_bind session_bind_create(const struct bbsd_config *cfg);
@@ -183,6 +209,13 @@ struct conn {
 	int64_t user_id;                      /* the authenticated member's id, 0 for a visitor */
 	char source[64];                      /* the peer address without the port */
 	int64_t session_id;                   /* the row in the store's sessions, 0 if none */
+	/* logging (session.c conn_event): one line per event, all carrying the tag */
+	char tag[9];                          /* keys_session_tag(getpid(), pid_start) */
+	int64_t pid_start;                    /* this process's start time (store_proc_start_time) */
+	int64_t start_ms;                     /* monotonic milliseconds at the connection's start */
+	uint64_t bytes_in, bytes_out;         /* channel payload relayed: client->child, child->client */
+	const char *end_reason;               /* why the session ended (static word), or NULL */
+	bool line_pref;                       /* the member chose the plain line mode */
 
 	/* the channel's requests */
 	char term[64];
@@ -208,6 +241,22 @@ struct conn {
 	bool watched_out;    /* POLLOUT is registered for in_fd */
 	bool rewatch;        /* the fds to watch changed */
 };
+
+/* session.c: logs one event of this connection as one line of key=value fields:
+ * "session=TAG event=EVENT [user=U] from=ADDR REST". user: a name as the client typed it
+ * (escaped: text_escape_log, spaces too), or NULL for the authenticated member or visitor (none
+ * before login). REST (printf-style, may be "") must hold only words this program chose or
+ * numbers: never a secret, never anything a member wrote. */
+void conn_event(const struct conn *c, enum bbs_log_level level, const char *event,
+	const char *user, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* keepalive.c: ClientAliveInterval / ClientAliveCountMax (see there). keepalive_start once the
+ * relay runs; keepalive_timeout bounds the relay's poll timeout (ms, -1 for none) so that the
+ * next request goes out in time; keepalive_check after each poll sends what is due and returns
+ * false when the client has left count_max requests unanswered (logged: keepalive-timeout). */
+void keepalive_start(struct conn *c);
+int keepalive_timeout(const struct conn *c, int timeout_ms);
+bool keepalive_check(struct conn *c);
 
 /* relay.c */
 /* The session's line when a sysop ends it (SIGTERM from anyone but the listener), and when

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #define CONFIG_MAX (64 * 1024)   /* bytes in a configuration file */
@@ -26,10 +27,12 @@ void config_defaults(struct bbsd_config *cfg)
 {
 	*cfg = (struct bbsd_config){
 		.port = 2222,
+		.user = "bbs",
 		.grace_seconds = 30,
 		.max_auth_tries = 6,
 		.max_sessions = 4000,
 		.log_level = BBS_LOG_INFO,
+		.log_facility = -1,
 		.source_retention_days = 30,
 		.auth_backoff_after = 5,
 		.auth_backoff_window = 15 * 60,
@@ -37,6 +40,8 @@ void config_defaults(struct bbsd_config *cfg)
 		/* Below the 30 s grace time, so that the answer to a delayed attempt can arrive
 		 * within it. */
 		.auth_backoff_max_ms = 20000,
+		.client_alive_interval = 60,
+		.client_alive_count_max = 3,
 	};
 	limits_config_defaults(&cfg->limits);
 }
@@ -131,6 +136,19 @@ static const char *kw_dir(struct bbsd_config *cfg, const char *v)
 		return "DataDirectory wants an absolute path";
 	if (bbs_strlcpy(cfg->dir, v, sizeof cfg->dir) >= sizeof cfg->dir)
 		return "path too long";
+	return NULL;
+}
+
+/* A user name as useradd allows it: letters, digits, '_', '-', '.', not starting with '-'. */
+static const char *kw_user(struct bbsd_config *cfg, const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n >= sizeof cfg->user || v[0] == '-')
+		return "User wants a user name";
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && !strchr("_-.", v[i]))
+			return "User wants a user name";
+	bbs_strlcpy(cfg->user, v, sizeof cfg->user);
 	return NULL;
 }
 
@@ -230,6 +248,24 @@ static const char *kw_backoff_max(struct bbsd_config *cfg, const char *v)
 	return NULL;
 }
 
+static const char *kw_alive_interval(struct bbsd_config *cfg, const char *v)
+{
+	long n;
+	if (parse_time(v, 0, 86400, &n) != 0)
+		return "ClientAliveInterval wants a time from 0 (off) to 1d (e.g. 60, 60s, 2m)";
+	cfg->client_alive_interval = (int)n;
+	return NULL;
+}
+
+static const char *kw_alive_count(struct bbsd_config *cfg, const char *v)
+{
+	long n;
+	if (parse_num(v, 1, 100, &n) != 0)
+		return "ClientAliveCountMax wants a number from 1 to 100";
+	cfg->client_alive_count_max = (int)n;
+	return NULL;
+}
+
 static const char *kw_log_level(struct bbsd_config *cfg, const char *v)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
@@ -242,6 +278,45 @@ static const char *kw_log_level(struct bbsd_config *cfg, const char *v)
 	return "LogLevel wants error, warn, info or debug";
 }
 
+/* "stderr" (journald reads it under systemd), "syslog" (facility AUTH) or a syslog facility
+ * by name, which also means syslog. */
+static const struct facility {
+	const char *name;
+	int value;
+} facilities[] = {
+	{ "stderr", -1 }, { "syslog", LOG_AUTH }, { "auth", LOG_AUTH },
+	{ "authpriv", LOG_AUTHPRIV }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+};
+
+static const char *kw_log_facility(struct bbsd_config *cfg, const char *v)
+{
+	for (size_t i = 0; i < sizeof facilities / sizeof facilities[0]; i++) {
+		if (strcasecmp(v, facilities[i].name) == 0) {
+			cfg->log_facility = facilities[i].value;
+			return NULL;
+		}
+	}
+	return "LogFacility wants stderr, syslog, AUTH, AUTHPRIV, DAEMON, USER or LOCAL0..LOCAL7";
+}
+
+void bbsd_log_init(const struct bbsd_config *cfg)
+{
+	bool to_syslog = cfg->log_facility >= 0 || !cfg->foreground;
+	bbs_log_set_facility(cfg->log_facility >= 0 ? cfg->log_facility : LOG_AUTH);
+	bbs_log_init("bbsd", to_syslog, (enum bbs_log_level)cfg->log_level);
+}
+
+const char *config_facility_name(int facility)
+{
+	for (size_t i = 2; i < sizeof facilities / sizeof facilities[0]; i++)
+		if (facilities[i].value == facility)
+			return facilities[i].name;
+	return "stderr";
+}
+
 static const struct keyword {
 	const char *name;
 	kw_fn *fn;
@@ -249,6 +324,7 @@ static const struct keyword {
 	{ "ListenAddress", kw_listen },
 	{ "Port", kw_port },
 	{ "DataDirectory", kw_dir },
+	{ "User", kw_user },
 	{ "LoginGraceTime", kw_grace },
 	{ "MaxAuthTries", kw_tries },
 	{ "MaxSessions", kw_sessions },
@@ -256,12 +332,16 @@ static const struct keyword {
 	{ "PerSourceMaxStartups", kw_per_source },
 	{ "PerSourcePenalties", kw_penalties },
 	{ "LogLevel", kw_log_level },
+	{ "LogFacility", kw_log_facility },
+	{ "SyslogFacility", kw_log_facility },
 	{ "LegacyClients", kw_legacy },
 	{ "SourceRetentionDays", kw_retention },
 	{ "AuthBackoffAfter", kw_backoff_after },
 	{ "AuthBackoffWindow", kw_backoff_window },
 	{ "AuthBackoffBase", kw_backoff_base },
 	{ "AuthBackoffMax", kw_backoff_max },
+	{ "ClientAliveInterval", kw_alive_interval },
+	{ "ClientAliveCountMax", kw_alive_count },
 };
 
 static void say(char *err, size_t errlen, const char *name, int line, const char *msg)

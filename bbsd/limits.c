@@ -159,17 +159,17 @@ enum limits_verdict limits_check(struct limits *l, const struct source_key *key,
 	return LIMITS_ACCEPT;
 }
 
-void limits_penalize(struct limits *l, const struct source_key *key, enum limits_event ev,
+int limits_penalize(struct limits *l, const struct source_key *key, enum limits_event ev,
 	int64_t now)
 {
 	const struct limits_config *c = &l->cfg;
 	if (!c->penalties)
-		return;
+		return 0;
 	int add = ev == LIMITS_EV_AUTHFAIL ? c->penalty_authfail
 		: ev == LIMITS_EV_NOAUTH ? c->penalty_noauth
 		: ev == LIMITS_EV_GRACE ? c->penalty_grace : c->penalty_crash;
 	if (add <= 0)
-		return;
+		return 0;
 	struct source *s = find(l, key);
 	if (!s) {
 		expire(l, now);
@@ -197,6 +197,7 @@ void limits_penalize(struct limits *l, const struct source_key *key, enum limits
 		s->until = now + c->penalty_max;
 	if (s->until - now >= c->penalty_min)
 		s->enforcing = true;
+	return add;
 }
 
 const char *limits_verdict_name(enum limits_verdict v)

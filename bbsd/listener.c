@@ -5,7 +5,14 @@
  * accepts, sets TCP_NODELAY (libssh sets it only for clients: without it every echoed key
  * waits for Nagle and delayed ACK), and forks one session process per connection. It loads
  * the host keys once (a libssh bind object the children inherit), but it never reads a byte
- * from a client and never opens a libssh session, so no client can make it fall over. It reaps its children and, on SIGTERM/SIGINT, ends them and exits.
+ * from a client and never opens a libssh session, so no client can make it fall over. It reaps
+ * its children and, on SIGTERM/SIGINT, ends them and exits.
+ *
+ * Least privilege: listener_open binds while bbsd may still be root (a port below 1024);
+ * main.c loads the host keys into the bind object (as root before the drop if root owns
+ * them, else as the service user after it), drops to the service user and calls
+ * listener_run. The listener and every session process run as that
+ * user; each session confines itself further after authentication (session.c, sandbox/).
  *
  * Source retention (SourceRetentionDays): at start and then about hourly the listener drops
  * source addresses older than the retention period from the audit log and the sessions
@@ -138,6 +145,8 @@ struct child {
 	struct source_key key;
 	int notify;          /* read end of its notify pipe: one byte = authenticated; -1 after */
 	bool authenticated;
+	char tag[KEYS_SESSION_TAG_LEN];  /* the tag its own log lines carry (keys_session_tag) */
+	char source[INET6_ADDRSTRLEN];   /* its peer address, for the lines logged here */
 };
 
 struct children {
@@ -201,12 +210,19 @@ static void reap(struct children *c, struct limits *lim)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct child *k = children_find(c, pid);
 		enum limits_event ev;
-		if (k && exit_event(status, &ev))
-			limits_penalize(lim, &k->key, ev, bbs_now());
+		const char *tag = k ? k->tag : "-", *from = k ? k->source : "-";
+		if (k && exit_event(status, &ev)) {
+			static const char *const why[] = { "auth-fail", "no-auth", "grace-time", "crash" };
+			int secs = limits_penalize(lim, &k->key, ev, bbs_now());
+			if (secs > 0)
+				log_info("session=%s event=penalty from=%s reason=%s seconds=%d", tag, from,
+					why[ev], secs);
+		}
 		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-			log_info("session %ld: login grace time exceeded", (long)pid);
+			log_info("session=%s event=end from=%s reason=grace-time", tag, from);
 		else if (WIFSIGNALED(status))
-			log_warn("session %ld ended by signal %d", (long)pid, WTERMSIG(status));
+			log_warn("session=%s event=end from=%s reason=signal signal=%d", tag, from,
+				WTERMSIG(status));
 		if (k)
 			children_remove(c, k);
 	}
@@ -315,19 +331,29 @@ static void accept_one(const struct bbsd_config *cfg, ssh_bind b, int lfd, struc
 	}
 	char peer[INET6_ADDRSTRLEN + 16];
 	peer_name(&ss, peer, sizeof peer);
+	struct child k = { .notify = -1 };
+	/* The address alone, for log lines (key=value fields) about this connection. */
+	const char *sp = strstr(peer, " port ");
+	size_t sl = sp ? (size_t)(sp - peer) : strlen(peer);
+	if (sl >= sizeof k.source)
+		sl = sizeof k.source - 1;
+	memcpy(k.source, peer, sl);
+	k.source[sl] = '\0';
 	if (kids->n >= (size_t)cfg->max_sessions) {
-		log_warn("refused %s: %zu sessions already", peer, kids->n);
+		log_warn("session=- event=refused from=%s reason=max-sessions sessions=%zu", k.source,
+			kids->n);
 		close(fd);
 		return;
 	}
-	struct child k = { .notify = -1 };
 	int total, from_source;
 	source_key_from(&ss, &k.key);
 	count_unauth(kids, &k.key, &total, &from_source);
 	enum limits_verdict v = limits_check(lim, &k.key, bbs_now(), total, from_source,
 		keys_random_uniform(100));
 	if (v != LIMITS_ACCEPT) {
-		log_info("refused %s: %s", peer, limits_verdict_name(v));
+		log_info("session=- event=refused from=%s reason=%s", k.source,
+			v == LIMITS_DROP_STARTUPS ? "max-startups" : v == LIMITS_DROP_SOURCE
+			? "per-source-max-startups" : "penalty");
 		close(fd);
 		return;
 	}
@@ -356,6 +382,11 @@ static void accept_one(const struct bbsd_config *cfg, ssh_bind b, int lfd, struc
 		log_warn("notify pipe: %m");
 	k.pid = pid;
 	k.notify = np[0];
+	/* The child's tag, for the lines logged here about it (its start time is set by fork). */
+	int64_t start = 0;
+	if (store_proc_start_time((int64_t)pid, &start) != 0)
+		start = 0;
+	keys_session_tag((int64_t)pid, start, k.tag);
 	children_add(kids, &k);
 }
 
@@ -415,39 +446,54 @@ static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits
 	/* The crypto policy is set on the bind object, made once with the host keys. */
 	if (fresh.legacy_clients != cfg->legacy_clients)
 		log_warn("reload: LegacyClients changes only on restart");
-	cfg->grace_seconds = fresh.grace_seconds;
-	cfg->max_auth_tries = fresh.max_auth_tries;
-	cfg->max_sessions = fresh.max_sessions;
-	cfg->limits = fresh.limits;
-	cfg->log_level = fresh.log_level;
-	cfg->source_retention_days = fresh.source_retention_days;
-	bbs_log_init("bbsd", !cfg->foreground, (enum bbs_log_level)cfg->log_level);
+	if (strcmp(fresh.user, cfg->user) != 0)
+		log_warn("reload: User changes only on restart");
+	/* Everything else applies from now on: start from the new settings and keep only what
+	 * needs a restart, so that a setting added later cannot be forgotten here. */
+	bbs_strlcpy(fresh.dir, cfg->dir, sizeof fresh.dir);
+	bbs_strlcpy(fresh.user, cfg->user, sizeof fresh.user);
+	memcpy(fresh.listen, cfg->listen, sizeof fresh.listen);
+	fresh.nlisten = cfg->nlisten;
+	fresh.port = cfg->port;
+	fresh.foreground = cfg->foreground;
+	bbs_strlcpy(fresh.ui_path, cfg->ui_path, sizeof fresh.ui_path);
+	bbs_strlcpy(fresh.cmd_path, cfg->cmd_path, sizeof fresh.cmd_path);
+	fresh.legacy_clients = cfg->legacy_clients;
+	*cfg = fresh;
+	bbsd_log_init(cfg);
 	limits_reconfigure(lim, &cfg->limits);
 	log_info("reloaded the configuration");
 }
 
-int listener_run(struct bbsd_config *cfg, int argc, char **argv)
+void listener_open(const struct bbsd_config *cfg, struct listener *l)
+{
+	*l = (struct listener){ .port = cfg->port };
+	for (size_t i = 0; i < cfg->nlisten; i++) {
+		int fd = bind_one(cfg->listen[i], &l->port);
+		if (fd < 0)
+			bbs_fatal("cannot listen on %s", cfg->listen[i]);
+		l->fds[l->n++] = fd;
+	}
+}
+
+int listener_run(struct bbsd_config *cfg, struct listener *l, int argc, char **argv)
 {
 	struct pollfd lfds[BBSD_MAX_LISTEN + 1];
 	size_t nlisten = 0;
-	int port = cfg->port;
+	int port = l->port;
 	struct children kids = { 0 };
 	struct pollfd *pfds = NULL;
 	size_t pcap = 0;
+	ssh_bind b = l->bind;
 
-	ssh_bind b = session_bind_create(cfg);
 	if (!b)
-		bbs_fatal("cannot load the host keys from %s", cfg->dir);
+		bbs_fatal("no host keys loaded");
 	warm_crypto();
 	struct limits *lim = limits_create(&cfg->limits);
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		bbs_fatal("pipe: %m");
-	for (size_t i = 0; i < cfg->nlisten; i++) {
-		int fd = bind_one(cfg->listen[i], &port);
-		if (fd < 0)
-			bbs_fatal("cannot listen on %s", cfg->listen[i]);
-		lfds[nlisten++] = (struct pollfd){ .fd = fd, .events = POLLIN };
-	}
+	for (size_t i = 0; i < l->n; i++)
+		lfds[nlisten++] = (struct pollfd){ .fd = l->fds[i], .events = POLLIN };
 	lfds[nlisten] = (struct pollfd){ .fd = sig_pipe[0], .events = POLLIN };
 
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };

@@ -1,6 +1,11 @@
 /*
- * main.c: bbsd's command line. Parses flags, checks the data directory, host keys and
- * database once, then hands over to the listener.
+ * main.c: bbsd's command line. Parses flags, binds, drops privileges, checks the data
+ * directory, host keys and database once, then hands over to the listener.
+ *
+ * Started as root, bbsd binds its ports and then becomes the service user (User, default
+ * "bbs") for good, before it touches the data directory; it refuses to start if that user is
+ * missing or is root. Started as anyone else it already is the service user (only capabilities
+ * it was given for binding are dropped). Must never serve a connection as root.
  *
  *   bbsd -d DIR [-l ADDR]... [-p PORT] [-D] [-U PATH-TO-BBS] [-g GRACE-SECONDS]
  */
@@ -9,9 +14,16 @@
 #include "keys/keys.h"
 #include "store/store.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +203,7 @@ static void lock_pidfile(const char *dir)
 		bbs_fatal("data directory path too long");
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		bbs_fatal("%s: %m", path);
+		bbs_fatal("%s: %m (the service user must own the data directory and its files)", path);
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0)
 		bbs_fatal("another bbsd is serving %s", dir);
 	if (bbs_snprintf(text, sizeof text, "%ld\n", (long)getpid()) != 0 || ftruncate(fd, 0) != 0 ||
@@ -200,11 +212,108 @@ static void lock_pidfile(const char *dir)
 	/* fd stays open (and locked) until bbsd exits. */
 }
 
+/* The user bbsd serves as. */
+struct service_user {
+	char name[64];
+	uid_t uid;
+	gid_t gid;
+};
+
+/* Looks up User for a bbsd started as root. Prints why and returns -1 if it does not exist
+ * or is root itself. */
+static int find_service_user(const char *name, struct service_user *u)
+{
+	errno = 0;
+	struct passwd *pw = getpwnam(name);
+	if (!pw) {
+		fprintf(stderr, "bbsd: started as root, but the service user '%s' (User) does not "
+			"exist; bbsd will not serve as root. Create it (useradd --system --user-group "
+			"--shell /usr/sbin/nologin %s) or set User in bbsd.conf\n", name, name);
+		return -1;
+	}
+	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
+		fprintf(stderr, "bbsd: User '%s' is root (uid or gid 0); bbsd will not serve as "
+			"root: give an unprivileged user\n", name);
+		return -1;
+	}
+	bbs_strlcpy(u->name, name, sizeof u->name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	return 0;
+}
+
+/* From root to the service user for good: no supplementary groups, real, effective and saved
+ * ids all changed (so no capability survives), then checked the way OpenSSH's
+ * permanently_set_uid does: getting root back must fail. Any doubt is fatal. */
+static void drop_privileges(const struct service_user *u)
+{
+	if (setgroups(1, &u->gid) != 0 || setresgid(u->gid, u->gid, u->gid) != 0 ||
+	    setresuid(u->uid, u->uid, u->uid) != 0)
+		bbs_fatal("cannot drop privileges to user %s: %m", u->name);
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0 ||
+	    ru != u->uid || eu != u->uid || su != u->uid ||
+	    rg != u->gid || eg != u->gid || sg != u->gid)
+		bbs_fatal("privilege drop to user %s did not take; refusing to serve", u->name);
+	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0 || setegid(0) == 0)
+		bbs_fatal("root could be regained after the privilege drop; refusing to serve");
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct caps[2] = { { 0 } };
+	if (syscall(SYS_capget, &hdr, caps) != 0 || caps[0].effective || caps[0].permitted ||
+	    caps[1].effective || caps[1].permitted)
+		bbs_fatal("capabilities survived the privilege drop; refusing to serve");
+	log_info("serving as user %s (uid %u)", u->name, (unsigned)u->uid);
+}
+
+/* Started as an ordinary user with capabilities (systemd's AmbientCapabilities for port 22):
+ * they were for binding; none is kept for serving. */
+static void drop_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (syscall(SYS_capset, &hdr, data) != 0)
+		log_warn("cannot clear capabilities: %m");
+}
+
+/* True when every host key file that exists in dir belongs to root (and one does). */
+static bool host_keys_of_root(const char *dir)
+{
+	size_t found = 0;
+	for (size_t i = 0; i < sizeof keys_host_files / sizeof keys_host_files[0]; i++) {
+		char path[4200];
+		struct stat sb;
+		if (bbs_snprintf(path, sizeof path, "%s/%s", dir, keys_host_files[i]) != 0 ||
+		    lstat(path, &sb) != 0)
+			continue;
+		if (sb.st_uid != 0)
+			return false;
+		found++;
+	}
+	return found > 0;
+}
+
+/* Makes the missing host keys and loads them all, as the user bbsd is now (owner: its name
+ * for messages). keys_host_ensure refuses, as sshd does, a key that group or others could
+ * read (the mode is never repaired: it may have been copied already) or that another user
+ * owns. Fatal on error. */
+static void load_host_keys(const struct bbsd_config *cfg, struct listener *l, const char *owner)
+{
+	int r = keys_host_ensure(cfg->dir);
+	if (r != 0)
+		bbs_fatal("host keys in %s: %s (each must be a file of user %s with mode 0600)",
+			cfg->dir, bbs_strerror(r), owner);
+	l->bind = session_bind_create(cfg);
+	if (!l->bind)
+		bbs_fatal("cannot load the host keys from %s", cfg->dir);
+}
+
 /* What -t prints: the configuration in effect, in bbsd.conf's own words. */
 static void print_config(const struct bbsd_config *cfg)
 {
 	static const char *const levels[] = { "error", "warn", "info", "debug" };
-	printf("DataDirectory %s\n", cfg->dir);
+	printf("DataDirectory %s\nUser %s\n", cfg->dir, cfg->user);
 	for (size_t i = 0; i < cfg->nlisten; i++)
 		printf("ListenAddress %s\n", cfg->listen[i]);
 	printf("Port %d\nLoginGraceTime %d\nMaxAuthTries %d\nMaxSessions %d\n", cfg->port,
@@ -219,10 +328,13 @@ static void print_config(const struct bbsd_config *cfg)
 		cfg->limits.penalties ? "yes" : "no", levels[cfg->log_level],
 		cfg->legacy_clients ? "yes" : "no");
 	printf("SourceRetentionDays %d\n", cfg->source_retention_days);
+	printf("LogFacility %s\n", config_facility_name(cfg->log_facility));
 	printf("AuthBackoffAfter %d\nAuthBackoffWindow %lld\nAuthBackoffBase %lldms\n"
 		"AuthBackoffMax %lldms\n", cfg->auth_backoff_after,
 		(long long)cfg->auth_backoff_window, (long long)cfg->auth_backoff_base_ms,
 		(long long)cfg->auth_backoff_max_ms);
+	printf("ClientAliveInterval %d\nClientAliveCountMax %d\n", cfg->client_alive_interval,
+		cfg->client_alive_count_max);
 }
 
 int main(int argc, char **argv)
@@ -236,10 +348,19 @@ int main(int argc, char **argv)
 		print_config(&cfg);
 		return 0;
 	}
-	if (geteuid() == 0)
-		fprintf(stderr, "bbsd: warning: running as root; a privilege drop comes with hardening\n");
+	/* Started as root: find the service user now, before anything is opened, and refuse
+	 * rather than serve as root. Started as anyone else: that user is the service user. */
+	struct service_user svc = { .uid = geteuid(), .gid = getegid() };
+	bool root = getuid() == 0 || geteuid() == 0;
+	if (root && find_service_user(cfg.user, &svc) != 0)
+		return 1;
+	if (!root) {
+		struct passwd *pw = getpwuid(svc.uid);
+		if (!pw || bbs_strlcpy(svc.name, pw->pw_name, sizeof svc.name) >= sizeof svc.name)
+			(void)bbs_snprintf(svc.name, sizeof svc.name, "%u", (unsigned)svc.uid);
+	}
 
-	bbs_log_init("bbsd", !cfg.foreground, (enum bbs_log_level)cfg.log_level);
+	bbsd_log_init(&cfg);
 	if (keys_init() != 0)
 		bbs_fatal("cannot initialise the crypto library");
 	/* Makes the dummy password hash now, in the listener, so that every session process
@@ -248,9 +369,36 @@ int main(int argc, char **argv)
 	 * Argon2id computations against one for a wrong password (110 ms against 55 ms here:
 	 * measured by bench/auth-timing), which told them apart. */
 	(void)keys_password_verify(NULL, "", 0);
-	r = keys_host_ensure(cfg.dir);
-	if (r != 0)
-		bbs_fatal("host keys in %s: %s", cfg.dir, bbs_strerror(r));
+
+	/* Root is needed for the ports (below 1024), and for host keys that root owns: those
+	 * are read before the drop and stay out of the service user's reach (a compromised
+	 * session or UI, which may read the data directory, cannot read them). Otherwise root
+	 * is given up before any file of the data directory is touched, so that everything bbsd
+	 * creates there belongs to the service user. */
+	struct listener l;
+	listener_open(&cfg, &l);
+	bool keys_as_root = root && host_keys_of_root(cfg.dir);
+	if (keys_as_root)
+		load_host_keys(&cfg, &l, "root");
+	if (root)
+		drop_privileges(&svc);
+	else
+		drop_capabilities();
+	/* No process of bbsd ever gains privileges again (no set-user-id program, no file
+	 * capabilities), whatever it runs. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		bbs_fatal("cannot set no_new_privs: %m");
+	if (root && access(cfg.dir, F_OK) != 0 && errno == ENOENT)
+		bbs_fatal("no data directory %s: create it with bbsctl -d %s init (run as root, it "
+			"gives it to user %s)", cfg.dir, cfg.dir, svc.name);
+	if (!executable(cfg.ui_path))
+		bbs_fatal("user %s cannot run the UI program %s", svc.name, cfg.ui_path);
+	if (access(cfg.dir, R_OK | W_OK | X_OK) != 0 && errno != ENOENT)
+		bbs_fatal("user %s cannot use the data directory %s (%m): it must own it "
+			"(bbsctl -d DIR init --user %s, or chown -R)", svc.name, cfg.dir, svc.name);
+
+	if (!keys_as_root)
+		load_host_keys(&cfg, &l, svc.name);
 
 	/* Migrate once here, so that session processes never race to do it. */
 	char dbpath[4200];
@@ -265,5 +413,5 @@ int main(int argc, char **argv)
 	if (!cfg.foreground && daemon(1, 0) != 0)
 		bbs_fatal("cannot detach: %m");
 	lock_pidfile(cfg.dir);
-	return listener_run(&cfg, argc, argv);
+	return listener_run(&cfg, &l, argc, argv);
 }

@@ -8,6 +8,10 @@
  * `bbs --guest` or `bbs --join`, with `--key "TYPE BASE64"` when they logged in with a key,
  * never --user; an exec request from a visitor is refused here. A member whose application
  * is pending or was declined gets one line (c->refusal) and exit status 1, nothing else.
+ * The plain line mode (`bbscmd --line`) replaces the UI for a member without a pty and
+ * without a command (on pipes), with TERM dumb (or none), or who chose it (c->line_pref, on
+ * the pty); a guest gets `bbscmd --guest --line` (public pages only) without a pty or with
+ * TERM dumb; `join` always needs the UI.
  *
  * Bytes from the client go into the pty master; what does not fit waits in a bounded queue
  * (c->queue). libssh offers the unconsumed rest of a packet again only when the next packet
@@ -25,6 +29,9 @@
  * once the session is registered (relay_catch_term): the handler only writes a byte into a
  * self-pipe that the event loop watches, so the relay ends at its next step whatever it was
  * waiting for, and relay_finish ends the UI the gentle way (SIGHUP: it saves a draft).
+ *
+ * Keepalives (keepalive.c) bound the event loop's wait: a client that leaves them unanswered
+ * ends the relay as a dropped link does (c->closing: nothing more is written to it).
  *
  * Must never: block on the pty, let the queue grow past RELAY_QUEUE, or leave the UI
  * running when the connection is gone.
@@ -168,6 +175,7 @@ static int on_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int 
 	size_t take = len < room ? len : room;
 	memcpy(c->queue + c->qhead + c->qlen, data, take);
 	c->qlen += take;
+	c->bytes_in += take;
 	if (take < len)
 		c->stranded = true;
 	queue_flush(c);
@@ -194,7 +202,9 @@ static int on_pty_request(ssh_session s, ssh_channel ch, const char *term, int c
 	struct conn *c = ud;
 	if (c->pty || c->shell)
 		return -1;
-	set_term(c, term);
+	/* A member whose client names no terminal type gets the plain line mode (as for
+	 * "dumb"); a visitor keeps the vt100 guess (the line mode is for members). */
+	set_term(c, (!term || !term[0]) && c->handle[0] && !c->guest && !c->join ? "dumb" : term);
 	c->cols = cols;
 	c->rows = rows;
 	clamp_size(&c->cols, &c->rows);
@@ -322,6 +332,8 @@ static int on_fd(socket_t fd, int revents, void *ud)
 			: ssh_channel_write(c->channel, buf, (uint32_t)n);
 		if (w == SSH_ERROR)
 			c->closing = true;
+		else
+			c->bytes_out += (uint64_t)n;
 	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 		/* End of output. On a pty this is EIO on the master: every slave fd is closed, the
 		 * UI has gone. */
@@ -369,7 +381,19 @@ static int nonblocking(int fd)
 	return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0 ? 0 : BBS_ERR_IO;
 }
 
-/* The UI on a new pty: openpty -> fork -> login_tty -> execve. */
+/* The plain line mode (bbscmd --line) instead of the full-screen UI: for a member on a
+ * terminal without cursor addressing (TERM dumb) or who chose it (users.line_mode), when the
+ * command interface is installed. */
+static bool wants_line(const struct conn *c)
+{
+	if (!c->cfg->cmd_path[0] || c->join || c->refusal)
+		return false;
+	if (c->guest)   /* the public pages only: bbscmd --guest --line */
+		return strcmp(c->term, "dumb") == 0;
+	return c->handle[0] && (c->line_pref || strcmp(c->term, "dumb") == 0);
+}
+
+/* The UI (or the line mode, wants_line) on a new pty: openpty -> fork -> login_tty -> execve. */
 static int start_ui(struct conn *c)
 {
 	int master = -1, slave = -1;
@@ -394,6 +418,12 @@ static int start_ui(struct conn *c)
 		char *visitor_argv[] = { "bbs", "-d", (char *)c->cfg->dir,
 			c->join ? "--join" : "--guest", c->login_key ? "--key" : NULL, c->login_key,
 			NULL };
+		char *line_argv[] = { "bbscmd", "-d", (char *)c->cfg->dir, "--user", c->handle,
+			"--line", NULL };
+		char *guest_line_argv[] = { "bbscmd", "-d", (char *)c->cfg->dir, "--guest",
+			"--line", NULL };
+		if (wants_line(c))
+			exec_clean(c, c->cfg->cmd_path, c->guest ? guest_line_argv : line_argv);
 		exec_clean(c, c->cfg->ui_path, c->guest || c->join ? visitor_argv : argv);
 	}
 	close(slave);
@@ -403,11 +433,14 @@ static int start_ui(struct conn *c)
 	return nonblocking(master) == 0 && fcntl(master, F_SETFD, FD_CLOEXEC) == 0 ? 0 : BBS_ERR_IO;
 }
 
-/* A command of the command interface, with pipes for stdin, stdout and stderr. */
+/* A command of the command interface (or, with c->command NULL, the plain line mode), with
+ * pipes for stdin, stdout and stderr. */
 static int start_command(struct conn *c)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	if (c->guest || c->join || c->refusal || !c->handle[0])
+	/* A guest gets only the visitor's line mode (never a command, never --user). */
+	bool guest_line = c->guest && !c->command;
+	if (c->join || c->refusal || (!guest_line && (c->guest || !c->handle[0])))
 		return BBS_ERR_DENIED; /* relay_start refuses these first; never run one for them */
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
 		log_error("pipe: %m");
@@ -425,8 +458,10 @@ static int start_command(struct conn *c)
 			_exit(127);
 		child_reset(parent);
 		char *argv[] = { "bbscmd", "-d", (char *)c->cfg->dir, "--user", c->handle,
-			"--command", c->command, NULL };
-		exec_clean(c, c->cfg->cmd_path, argv);
+			c->command ? "--command" : "--line", c->command, NULL };
+		char *guest_argv[] = { "bbscmd", "-d", (char *)c->cfg->dir, "--guest", "--line",
+			NULL };
+		exec_clean(c, c->cfg->cmd_path, guest_line ? guest_argv : argv);
 	}
 	close(in[0]);
 	close(out[1]);
@@ -484,6 +519,21 @@ int relay_start(struct conn *c)
 		return 0;
 	} else if (c->pty) {
 		r = start_ui(c);
+	} else if (c->cfg->cmd_path[0] && !c->join) {
+		/* No pty and no command (ssh -T): the plain line mode, on pipes (for a guest, the
+		 * public pages only). */
+		r = start_command(c);
+	} else if (c->guest || c->join) {
+		static const char no_pty_join[] = "Joining needs a terminal: connect with "
+			"'ssh -t'.\r\n";
+		static const char no_pty_guest[] = "Visitors need a terminal here: connect with "
+			"'ssh -t'.\r\n";
+		const char *msg = c->join ? no_pty_join : no_pty_guest;
+		if (ssh_channel_write(c->channel, msg, (uint32_t)strlen(msg)) == SSH_ERROR)
+			c->closing = true;
+		c->ui_done = true;
+		c->ui_status = 1;
+		return 0;
 	} else {
 		static const char no_pty[] =
 			"This portal is an interactive screen and needs a terminal: connect with "
@@ -497,6 +547,7 @@ int relay_start(struct conn *c)
 	if (r != 0)
 		return r;
 	c->started = true;
+	keepalive_start(c);
 	queue_flush(c);
 	return watch(c);
 }
@@ -528,6 +579,7 @@ bool relay_step(struct conn *c)
 				c->queue + c->qhead + c->qlen, want, 0);
 			if (n > 0) {
 				c->qlen += (size_t)n;
+				c->bytes_in += (uint64_t)n;
 				c->stranded_len = 0; /* there may be more: ask again */
 				queue_flush(c);
 			} else {
@@ -542,8 +594,12 @@ bool relay_step(struct conn *c)
 	}
 	/* Straight back when a pull can go ahead; otherwise the pty's POLLOUT wakes us. */
 	int timeout = (c->stranded && (c->qlen == 0 || c->stranded_len <= queue_room(c))) ? 0 : -1;
-	if (ssh_event_dopoll(c->event, timeout) == SSH_ERROR)
+	if (ssh_event_dopoll(c->event, keepalive_timeout(c, timeout)) == SSH_ERROR)
 		return false;
+	if (!keepalive_check(c)) {
+		c->closing = true;   /* the link is as good as gone: nothing more is sent on it */
+		return false;
+	}
 	return true;
 }
 
@@ -565,6 +621,8 @@ static void drain(struct conn *c, bool forward)
 				: ssh_channel_write(c->channel, buf, (uint32_t)n);
 			if (w == SSH_ERROR)
 				forward = false;
+			else
+				c->bytes_out += (uint64_t)n;
 		}
 		if (*fds[i] >= 0 && *fds[i] != c->in_fd && n == 0)
 			close_fd(c, fds[i]);
@@ -615,6 +673,15 @@ static void close_fd(struct conn *c, int *fd)
 int relay_finish(struct conn *c)
 {
 	bool connected = !c->closing && ssh_is_connected(c->session);
+	/* Why it ends, for the session's last log line (session.c). */
+	if (term_requested)
+		c->end_reason = term_from_listener ? "shutdown" : "sysop";
+	else if (c->ui_done || c->ui_pid <= 0)
+		c->end_reason = "exit";
+	else
+		c->end_reason = connected ? "closed" : "hangup";
+	if (c->ui_pid > 0 && !c->ui_done && !term_requested && !connected)
+		conn_event(c, BBS_LOG_INFO, "hangup", NULL, "note=link-gone-child-hung-up");
 	if (c->ui_pid > 0) {
 		/* Hang up the child while its pty is still open: closing the master first would
 		 * throw away input it has not read yet, such as the last words of a draft typed
@@ -639,9 +706,6 @@ int relay_finish(struct conn *c)
 		    (c->command ? ssh_channel_write_stderr(c->channel, line, (uint32_t)len)
 			: ssh_channel_write(c->channel, line, (uint32_t)len)) == SSH_ERROR)
 			connected = false;
-		log_info("session of %s from %s ended by %s", c->handle[0] ? c->handle
-			: c->join ? BBSD_JOIN : BBSD_GUEST, c->peer,
-			term_from_listener ? "the shutdown" : "a sysop");
 	}
 	if (c->in_fd == c->out_fd)
 		c->in_fd = -1;

@@ -40,7 +40,17 @@
  * Public-key authentication never waits, so an account under attack stays open to its owner's
  * key. Per source, the listener's penalties apply as well (limits.c).
  *
- * Must never: delay a public-key attempt, or delay one name differently from another
+ * The log (issue 10): one line per event, key=value fields, through conn_event: "session=TAG
+ * event=E [user=U] from=ADDR ...". TAG (keys_session_tag over this process's pid and start
+ * time) is the same on every line of the connection, in the listener's lines about it
+ * (penalties, the grace time) and in `bbsctl session list`. Events: connect, auth-fail (the
+ * name as typed, escaped by field_escape; the method; an offered key's fingerprint), auth-limit,
+ * backoff, login (method, key fingerprint), visitor-login, refused, session-start (kind ui,
+ * line or command), command (its first word only), hangup and abuse (relay.c, here), end
+ * (reason, duration, channel bytes in and out, exit status).
+ *
+ * Must never: log a password, an invite code, a command's arguments or anything a member
+ * wrote (REST fields are words this program chose, or numbers); delay a public-key attempt, or delay one name differently from another
  * because a member has it; accept a public-key probe for a member for a key that is not authorized for
  * that member (libssh's example accepts every probe), tell unknown, disabled and
  * wrong-password logins apart, log a password, or offer an algorithm outside the policy;
@@ -49,6 +59,7 @@
  */
 #include "bbsd/bbsd.h"
 #include "keys/keys.h"
+#include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -106,17 +117,84 @@ static void audit_login(struct conn *c, int64_t actor_id, const char *action, co
 		bbs_strlcpy(what, method, sizeof what);
 	if (!c->st || store_audit_append(c->st, actor_id, action, target, what,
 		c->source[0] ? c->source : NULL) != 0)
-		log_warn("could not append the %s of %s to the audit log", action, u);
+		conn_event(c, BBS_LOG_WARN, "error", user ? user : "", "what=audit-append action=%s",
+			action);
 	free(u);
 }
 
-static void log_user(const char *verb, const struct conn *c, const char *user, const char *method,
-	const char *detail)
+/* A name as the client typed it, for one key=value field: escaped (text_escape_log: control,
+ * non-ASCII and backslash as \xHH, at most 64 bytes) and spaces as \x20, so that the field
+ * ends at the next blank. Heap. */
+static char *field_escape(const char *s)
 {
-	char *u = text_escape_log(user ? user : "", 64);
-	log_info("%s %s from %s method %s%s%s", verb, u, c->peer, method, detail ? " " : "",
-		detail ? detail : "");
+	char *e = text_escape_log(s ? s : "", 64);
+	size_t n = 0;
+	for (const char *p = e; *p; p++)
+		n += *p == ' ' ? 4 : 1;
+	char *out = xmalloc(n + 1), *o = out;
+	for (const char *p = e; *p; p++) {
+		if (*p == ' ') {
+			memcpy(o, "\\x20", 4);
+			o += 4;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	free(e);
+	return out;
+}
+
+/* The member (or visitor) this connection is logged in as, or NULL before login. */
+static const char *conn_user(const struct conn *c)
+{
+	if (c->guest)
+		return BBSD_GUEST;
+	if (c->join)
+		return BBSD_JOIN;
+	return c->handle[0] ? c->handle : NULL;
+}
+
+void conn_event(const struct conn *c, enum bbs_log_level level, const char *event,
+	const char *user, const char *fmt, ...)
+{
+	char rest[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(rest, sizeof rest, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		rest[0] = '\0';
+	char *u = user ? field_escape(user) : NULL;
+	const char *who = u ? u : conn_user(c);
+	bbs_log(level, "session=%s event=%s%s%s from=%s%s%s", c->tag[0] ? c->tag : "-", event,
+		who ? " user=" : "", who ? who : "", c->source[0] ? c->source : "-",
+		rest[0] ? " " : "", rest);
 	free(u);
+}
+
+/* The SHA256 fingerprint of key as ssh-keygen -lf prints it (heap), or NULL. */
+static char *key_fingerprint(ssh_key key)
+{
+	unsigned char *hash = NULL;
+	size_t hlen = 0;
+	char *fp = NULL, *out = NULL;
+	if (!key || ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != SSH_OK)
+		return NULL;
+	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+	if (fp)
+		out = xstrdup(fp);
+	ssh_string_free_char(fp);
+	ssh_clean_pubkey_hash(&hash);
+	return out;
+}
+
+/* A counted failure's line: the name as typed (escaped), the method, the key offered. */
+static void log_failed(struct conn *c, const char *user, const char *method, const char *fp,
+	const char *reason)
+{
+	conn_event(c, BBS_LOG_INFO, "auth-fail", user ? user : "", "method=%s%s%s%s%s", method,
+		fp ? " key=" : "", fp ? fp : "", reason ? " reason=" : "", reason ? reason : "");
 }
 
 /* Looks up a member who may prove a credential: active, or with an application that is
@@ -163,14 +241,17 @@ static void auth_succeeded(struct conn *c, const struct store_user *u, const cha
 	mark_authenticated(c);
 	if (u->status == STORE_STATUS_ACTIVE) {
 		if (store_user_touch_login(c->st, u->id) != 0)
-			log_warn("could not record the login time");
+			conn_event(c, BBS_LOG_WARN, "error", NULL, "what=login-time");
 	} else {
 		/* Not a login to the portal: the one line, then the connection ends. */
 		c->refusal = u->status == STORE_STATUS_PENDING ? LINE_PENDING : LINE_DECLINED;
 	}
 	(void)bbs_snprintf(detail, sizeof detail, "%s%s%s", fp ? fp : "", fp && note ? " " : "",
 		note ? note : "");
-	log_user("accepted", c, u->handle, method, detail[0] ? detail : NULL);
+	c->line_pref = u->line_mode;
+	conn_event(c, BBS_LOG_INFO, "login", NULL, "method=%s%s%s%s", method, fp ? " key=" : "",
+		fp ? fp : "", u->status == STORE_STATUS_PENDING ? " application=pending"
+		: u->status == STORE_STATUS_DECLINED ? " application=declined" : "");
 	c->user_id = u->id;
 	audit_login(c, u->id, "login", u->handle, method, detail);
 }
@@ -180,7 +261,7 @@ static void auth_failed(struct conn *c, const char *user, const char *method)
 {
 	audit_login(c, -1, "login-failed", user, method, NULL);
 	if (++c->auth_failures >= c->cfg->max_auth_tries) {
-		log_info("too many authentication failures from %s", c->peer);
+		conn_event(c, BBS_LOG_INFO, "auth-limit", NULL, "failures=%d", c->auth_failures);
 		ssh_disconnect(c->session);
 	}
 }
@@ -203,8 +284,7 @@ static bool visitor_allowed(struct conn *c, enum visitor v, const char *method, 
 	if (v != VISITOR_GUEST || guest_access_on(c))
 		return true;
 	if (count) {
-		log_info("guest login refused from %s method %s (guest access is off)", c->peer,
-			method);
+		log_failed(c, BBSD_GUEST, method, NULL, "guest-access-off");
 		auth_failed(c, BBSD_GUEST, method);
 	}
 	return false;
@@ -220,8 +300,8 @@ static void visitor_in(struct conn *c, enum visitor v, const char *method, const
 	free(c->login_key);
 	c->login_key = key;
 	mark_authenticated(c);
-	log_info("%s login from %s method %s%s%s", v == VISITOR_GUEST ? BBSD_GUEST : BBSD_JOIN,
-		c->peer, method, fp ? " " : "", fp ? fp : "");
+	conn_event(c, BBS_LOG_INFO, "visitor-login", NULL, "method=%s%s%s", method,
+		fp ? " key=" : "", fp ? fp : "");
 	audit_login(c, -1, "visitor-login", v == VISITOR_GUEST ? BBSD_GUEST : BBSD_JOIN, method, fp);
 }
 
@@ -270,8 +350,8 @@ static void backoff(struct conn *c, const char *user)
 	int64_t delay = 0;
 	int r = store_throttle_begin(c->st, user ? user : "", bbs_now(), &p, &delay);
 	if (r != 0) {
-		log_warn("login backoff: cannot count the attempt (%s); waiting the longest delay",
-			bbs_strerror(r));
+		conn_event(c, BBS_LOG_WARN, "error", user ? user : "",
+			"what=backoff-count err=%d note=longest-delay", r);
 		delay = p.max_ms;
 	}
 	if (delay <= 0)
@@ -279,9 +359,7 @@ static void backoff(struct conn *c, const char *user)
 	/* Never cut short: if the grace time ends first, the connection ends unanswered (an
 	 * attempt made just before the grace time runs out must not get a quick answer). */
 	int64_t end = mono_ms() + delay;
-	char *u = text_escape_log(user ? user : "", 64);
-	log_info("login backoff: answering %s from %s after %lld ms", u, c->peer, (long long)delay);
-	free(u);
+	conn_event(c, BBS_LOG_INFO, "backoff", user ? user : "", "delay_ms=%lld", (long long)delay);
 	for (int64_t now = mono_ms(); now < end; now = mono_ms()) {
 		int64_t left = end - now;
 		struct timespec ts = { .tv_sec = left / 1000, .tv_nsec = (left % 1000) * 1000000 };
@@ -301,10 +379,10 @@ static bool check_password(struct conn *c, const char *user, const char *pw, con
 	if (ok && u) {
 		/* A successful password login clears the name's count. */
 		if (c->cfg->auth_backoff_base_ms > 0 && store_throttle_clear(c->st, user) != 0)
-			log_warn("login backoff: cannot clear the count of %s", u->handle);
+			conn_event(c, BBS_LOG_WARN, "error", u->handle, "what=backoff-clear");
 		auth_succeeded(c, u, method, NULL);
 	} else {
-		log_user("failed", c, user, method, NULL);
+		log_failed(c, user, method, NULL, NULL);
 		auth_failed(c, user, method);
 	}
 	store_user_free(u);
@@ -387,12 +465,14 @@ static int on_auth_pubkey_visitor(struct conn *c, enum visitor v, const char *us
 				key = NULL;
 				rc = SSH_AUTH_SUCCESS;
 			} else {
-				log_user("failed", c, user, "publickey", "(key type not accepted)");
+				char *kfp = key_fingerprint(pubkey);
+				log_failed(c, user, "publickey", kfp, "key-type");
+				free(kfp);
 				auth_failed(c, user, "publickey");
 			}
 		}
 	} else {
-		log_user("failed", c, user, "publickey", NULL);
+		log_failed(c, user, "publickey", NULL, NULL);
 		auth_failed(c, user, "publickey");
 	}
 	free(key);
@@ -421,11 +501,13 @@ static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct
 		rc = key_id ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
 	} else if (state == SSH_PUBLICKEY_STATE_VALID && key_id) {
 		if (u->status == STORE_STATUS_ACTIVE && store_key_touch(c->st, key_id) != 0)
-			log_warn("could not record the key's use");
+			conn_event(c, BBS_LOG_WARN, "error", u->handle, "what=key-use");
 		auth_succeeded(c, u, "publickey", fp);
 		rc = SSH_AUTH_SUCCESS;
 	} else {
-		log_user("failed", c, user, "publickey", NULL);
+		char *kfp = key_fingerprint(pubkey);
+		log_failed(c, user, "publickey", kfp, NULL);
+		free(kfp);
 		auth_failed(c, user, "publickey");
 	}
 	free(fp);
@@ -440,9 +522,9 @@ static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct
 static void log_refused(struct conn *c, const char *what)
 {
 	if (c->refusals < REFUSALS_LOGGED)
-		log_info("refused %s from %s", what, c->peer);
+		conn_event(c, BBS_LOG_INFO, "refused", NULL, "request=%s", what);
 	else if (c->refusals == REFUSALS_LOGGED)
-		log_info("refused more requests from %s (no longer logged)", c->peer);
+		conn_event(c, BBS_LOG_INFO, "refused", NULL, "request=more note=no-longer-logged");
 	if (c->refusals <= REFUSALS_LOGGED)
 		c->refusals++;
 }
@@ -453,19 +535,19 @@ static const char *unserved(ssh_message msg)
 	int sub = ssh_message_subtype(msg);
 	switch (ssh_message_type(msg)) {
 	case SSH_REQUEST_CHANNEL_OPEN:
-		return sub == SSH_CHANNEL_DIRECT_TCPIP ? "local port forwarding (direct-tcpip)"
-			: sub == SSH_CHANNEL_FORWARDED_TCPIP ? "a forwarded-tcpip channel"
-			: sub == SSH_CHANNEL_X11 ? "an X11 channel"
-			: sub == SSH_CHANNEL_AUTH_AGENT ? "an agent channel" : "a channel of another type";
+		return sub == SSH_CHANNEL_DIRECT_TCPIP ? "local-port-forwarding"
+			: sub == SSH_CHANNEL_FORWARDED_TCPIP ? "forwarded-tcpip-channel"
+			: sub == SSH_CHANNEL_X11 ? "x11-channel"
+			: sub == SSH_CHANNEL_AUTH_AGENT ? "agent-channel" : "other-channel";
 	case SSH_REQUEST_CHANNEL:
-		return sub == SSH_CHANNEL_REQUEST_ENV ? "an environment variable"
-			: sub == SSH_CHANNEL_REQUEST_SUBSYSTEM ? "a subsystem"
-			: sub == SSH_CHANNEL_REQUEST_X11 ? "X11 forwarding"
-			: sub == SSH_CHANNEL_REQUEST_UNKNOWN ? "a channel request of another kind (agent forwarding, ...)"
-			: "a channel request";
+		return sub == SSH_CHANNEL_REQUEST_ENV ? "environment-variable"
+			: sub == SSH_CHANNEL_REQUEST_SUBSYSTEM ? "subsystem"
+			: sub == SSH_CHANNEL_REQUEST_X11 ? "x11-forwarding"
+			: sub == SSH_CHANNEL_REQUEST_UNKNOWN ? "other-channel-request"
+			: "channel-request";
 	case SSH_REQUEST_GLOBAL:
 		/* keepalive@openssh.com is routine: the refusal is its expected answer. */
-		return sub == SSH_GLOBAL_REQUEST_TCPIP_FORWARD ? "remote port forwarding (tcpip-forward)"
+		return sub == SSH_GLOBAL_REQUEST_TCPIP_FORWARD ? "remote-port-forwarding"
 			: sub == SSH_GLOBAL_REQUEST_CANCEL_TCPIP_FORWARD ? "cancel-tcpip-forward" : NULL;
 	default:
 		return NULL;
@@ -531,7 +613,7 @@ static ssh_channel on_channel_open(ssh_session s, void *ud)
 	/* One session channel per connection; further channels are refused. */
 	if (!c->authenticated || c->channel) {
 		if (c->channel)
-			log_refused(c, "another session channel");
+			log_refused(c, "another-session-channel");
 		return NULL;
 	}
 	c->channel = ssh_channel_new(s);
@@ -660,12 +742,10 @@ static void session_register(struct conn *c)
 	if (c->refusal)
 		return;
 	if (relay_catch_term(c) != 0)
-		log_warn("session from %s: cannot catch SIGTERM", c->peer);
+		conn_event(c, BBS_LOG_WARN, "error", NULL, "what=catch-sigterm");
 	/* With the pid, the start time names this process: a sysop never signals a process that
-	 * merely reuses the pid. */
-	int64_t start = 0;
-	if (store_proc_start_time((int64_t)getpid(), &start) != 0)
-		start = 0;
+	 * merely reuses the pid. (Read at the connection's start: it also makes the log tag.) */
+	int64_t start = c->pid_start;
 	struct store_session s = {
 		.user_id = c->guest || c->join ? 0 : c->user_id,
 		.handle = c->handle,
@@ -677,7 +757,7 @@ static void session_register(struct conn *c)
 	};
 	int r = store_session_add(c->st, &s, &c->session_id);
 	if (r != 0) {
-		log_warn("session from %s: cannot register it: %s", c->peer, bbs_strerror(r));
+		conn_event(c, BBS_LOG_WARN, "error", NULL, "what=session-register err=%d", r);
 		c->session_id = 0;
 	}
 }
@@ -696,11 +776,57 @@ static void session_unregister(struct conn *c)
 	if (st)
 		r = store_session_remove(st, c->session_id);
 	if (!st || r != 0)
-		log_warn("session from %s: cannot remove its row (it is pruned when listed)", c->peer);
+		conn_event(c, BBS_LOG_WARN, "error", NULL, "what=session-remove note=pruned-when-listed");
 	else
 		c->session_id = 0;
 	if (st != c->st)
 		store_close(st);
+}
+
+/* The command's name for the log: its first word if that is a plain word, else "other". Never
+ * its arguments, and never the text it reads. */
+static void command_name(const char *command, char *out, size_t outsize)
+{
+	size_t n = 0;
+	const char *p = command ? command : "";
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (p[n] && p[n] != ' ' && p[n] != '\t' && n < 24 && n + 1 < outsize) {
+		char ch = p[n];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+			break;
+		out[n] = ch;
+		n++;
+	}
+	if (n == 0 || (p[n] && p[n] != ' ' && p[n] != '\t')) {
+		bbs_strlcpy(out, "other", outsize);
+		return;
+	}
+	out[n] = '\0';
+}
+
+/* What relay_start did: a session started (its kind: ui, line or command, and a command's
+ * name), or the one line a refusal gets. */
+static void log_start(struct conn *c)
+{
+	if (!c->started) {
+		const char *why = c->refusal ? (strcmp(c->refusal, LINE_DECLINED) == 0
+				? "application-declined" : "application-pending")
+			: c->command && (c->guest || c->join) ? "visitor-command"
+			: c->command ? "no-command-interface" : "no-terminal";
+		conn_event(c, BBS_LOG_INFO, "refused", NULL, "reason=%s", why);
+		return;
+	}
+	const char *kind = c->command ? "command"
+		: (!c->pty || c->line_pref || strcmp(c->term, "dumb") == 0) ? "line" : "ui";
+	conn_event(c, BBS_LOG_INFO, "session-start", NULL, "kind=%s term=%s size=%dx%d", kind,
+		c->pty ? c->term : "-", c->cols, c->rows);
+	if (c->command) {
+		char name[32];
+		command_name(c->command, name, sizeof name);
+		conn_event(c, BBS_LOG_INFO, "command", NULL, "name=%s", name);
+	}
 }
 
 void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, const char *peer)
@@ -714,11 +840,19 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 	/* The grace time covers everything up to a successful login, including key exchange. */
 	alarm((unsigned)cfg->grace_seconds);
 	bbs_strlcpy(c.term, "vt100", sizeof c.term);
+	/* The tag that names this connection in every line it logs: the listener (which forked
+	 * it) and `bbsctl session list` (from the sessions row) derive the same one. */
+	c.start_ms = mono_ms();
+	if (store_proc_start_time((int64_t)getpid(), &c.pid_start) != 0)
+		c.pid_start = 0;
+	keys_session_tag((int64_t)getpid(), c.pid_start, c.tag);
+	const char *port = strstr(peer, " port ");
+	conn_event(&c, BBS_LOG_INFO, "connect", NULL, "port=%s", port ? port + 6 : "-");
 
 	char dbpath[4096];
 	if (bbs_snprintf(dbpath, sizeof dbpath, "%s/portal.db", cfg->dir) != 0 ||
 	    store_open(dbpath, &c.st) != 0) {
-		log_error("session: cannot open the database");
+		conn_event(&c, BBS_LOG_ERROR, "error", NULL, "what=database-open");
 		close(fd);
 		_exit(SESSION_EXIT_ERROR);
 	}
@@ -726,7 +860,10 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 	if (!c.session)
 		goto out;
 	if (ssh_bind_accept_fd(b, c.session, fd) != SSH_OK) {
-		log_warn("%s: %s", peer, ssh_get_error(b));
+		char *e = field_escape(ssh_get_error(b));
+		conn_event(&c, BBS_LOG_WARN, "error", NULL, "what=accept error=%s", e);
+		free(e);
+		c.end_reason = "error";
 		goto out;
 	}
 	ssh_set_auth_methods(c.session, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY |
@@ -743,11 +880,16 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 	ssh_set_message_callback(c.session, on_message, &c);
 
 	if (key_exchange(c.session, fd) != SSH_OK) {
-		char *e = text_escape_log(ssh_get_error(c.session), 200);
-		log_info("%s: key exchange failed: %s", peer, e);
+		char *e = field_escape(ssh_get_error(c.session));
+		conn_event(&c, BBS_LOG_INFO, "kex-fail", NULL, "error=%s", e);
 		free(e);
+		c.end_reason = "kex-fail";
 		goto out;
 	}
+	/* The session has its own copy of the host keys (libssh signs every re-key with them and
+	 * offers no way to drop them); the bind object's copy is freed now. */
+	ssh_bind_free(b);
+	b = NULL;
 	c.event = ssh_event_new();
 	if (!c.event || ssh_event_add_session(c.event, c.session) != SSH_OK)
 		goto out;
@@ -758,6 +900,8 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 		    c.closing) {
 			status = c.authenticated ? SESSION_EXIT_OK
 				: c.auth_failures ? SESSION_EXIT_AUTH_FAILED : SESSION_EXIT_NOAUTH;
+			c.end_reason = c.authenticated ? "closed" : c.auth_failures ? "auth-fail"
+				: "no-auth";
 			goto out;
 		}
 	}
@@ -767,20 +911,34 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 	store_close(c.st);
 	c.st = NULL;
 	malloc_trim(0);
+	/* Confined from here on (sandbox/): files only in the data directory (and the system's
+	 * read-only ones), no program but bbs and bbscmd, no new TCP socket. */
+	const char *const programs[] = { cfg->ui_path, cfg->cmd_path, NULL };
+	if (sandbox_session(cfg->dir, programs) < 0)
+		log_error("session from %s: the sandbox could not be set up", peer);
 	if (relay_start(&c) != 0)
 		goto out;
+	log_start(&c);
 	while (relay_step(&c))
 		;
 	/* A visitor the UI ended for abuse (too many wrong invite codes) counts as a failed
 	 * login, so that the listener's per-source penalty applies. */
 	if (relay_finish(&c) == BBSD_UI_EXIT_ABUSE && (c.guest || c.join)) {
-		log_info("%s from %s ended after too many wrong invite codes",
-			c.join ? BBSD_JOIN : BBSD_GUEST, peer);
+		conn_event(&c, BBS_LOG_INFO, "abuse", NULL, "reason=invite-codes");
+		c.end_reason = "invite-codes";
 		status = SESSION_EXIT_AUTH_FAILED;
 	} else {
 		status = SESSION_EXIT_OK;
 	}
 out:
+	/* Duration, and the channel payload relayed both ways (counted by relay.c); the UI's or
+	 * the command's exit status once one ran. */
+	char st_field[32] = "";
+	if (c.started || c.ui_done)
+		(void)bbs_snprintf(st_field, sizeof st_field, " status=%d", c.ui_status);
+	conn_event(&c, BBS_LOG_INFO, "end", NULL, "reason=%s duration=%lld in=%llu out=%llu%s",
+		c.end_reason ? c.end_reason : "error", (long long)((mono_ms() - c.start_ms) / 1000),
+		(unsigned long long)c.bytes_in, (unsigned long long)c.bytes_out, st_field);
 	session_unregister(&c);
 	if (c.channel)
 		ssh_channel_free(c.channel);

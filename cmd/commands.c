@@ -20,121 +20,10 @@ struct ctx {
 	FILE *in, *out, *err;
 };
 
-static void fmt_time(int64_t t, char out[20])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-	if (!gmtime_r(&tt, &tm) || strftime(out, 20, "%Y-%m-%d %H:%M", &tm) == 0)
-		bbs_strlcpy(out, "?", 20);
-}
-
 static int fail(struct ctx *x, int err, const char *what)
 {
 	fprintf(x->err, "bbs: %s: %s\n", what, bbs_strerror(err));
 	return 1;
-}
-
-/* Parses a positive id. */
-static bool parse_id(const char *s, int64_t *id)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (!*s || *end || v <= 0)
-		return false;
-	*id = v;
-	return true;
-}
-
-/* A client token for idempotent posting: 1..64 of [A-Za-z0-9._-]. */
-static bool token_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
-/*
- * Reads the body from stdin: all of it or nothing. Over max bytes or not UTF-8: refused with a
- * message ("nothing was <done>"). Returns a heap string or NULL.
- */
-static char *read_body_max(struct ctx *x, size_t max, const char *done)
-{
-	size_t cap = 4096, len = 0;
-	char *buf = xmalloc(cap + 1);
-	for (;;) {
-		if (len == cap) {
-			if (cap > max)
-				break;
-			cap *= 2;
-			buf = xrealloc(buf, cap + 1);
-		}
-		size_t r = fread(buf + len, 1, cap - len, x->in);
-		len += r;
-		if (r == 0)
-			break;
-	}
-	if (len > max) {
-		fprintf(x->err, "bbs: the text is too large: the limit is %zu bytes; nothing was %s\n",
-			max, done);
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	if (!text_utf8_valid(buf, len) || memchr(buf, '\0', len)) {
-		fprintf(x->err, "bbs: the text is not valid UTF-8; nothing was %s\n", done);
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static char *read_body(struct ctx *x)
-{
-	return read_body_max(x, STORE_POST_MAX, "posted");
-}
-
-static void print_indented(FILE *out, const char *body)
-{
-	const char *p = body;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		fprintf(out, "  %.*s\n", (int)n, p);
-		p += n + (nl ? 1 : 0);
-	}
-}
-
-static void print_post(FILE *out, const struct store_post *p)
-{
-	char when[20];
-	fmt_time(p->created, when);
-	fprintf(out, "#%lld  %s (%s)", (long long)p->seq, p->author_name[0] ? p->author_name
-		: p->author_handle, p->author_handle);
-	if (p->author_org[0])
-		fprintf(out, ", %s", p->author_org);
-	fprintf(out, "  %s%s  [post %lld]\n", when, p->edited ? "  (edited)" : "",
-		(long long)p->id);
-	if (p->deleted) {
-		fprintf(out, "  [removed by its author]\n");
-	} else if (p->hidden) {
-		/* The body is "" unless the reader is a moderator (store_post_range_for). */
-		char hid[20];
-		fmt_time(p->hidden_at, hid);
-		fprintf(out, "  [Hidden by a moderator on %s: %s]\n", hid,
-			p->hidden_reason ? p->hidden_reason : "");
-		if (p->body && p->body[0])
-			print_indented(out, p->body);
-	} else {
-		print_indented(out, p->body);
-	}
-	fputc('\n', out);
 }
 
 static int board_by_name(struct ctx *x, const char *name, int64_t *id)
@@ -142,7 +31,7 @@ static int board_by_name(struct ctx *x, const char *name, int64_t *id)
 	struct store_board *v = NULL;
 	size_t n = 0;
 	int64_t want = 0;
-	bool numeric = parse_id(name, &want);
+	bool numeric = cmd_parse_id(name, &want);
 	int r = store_board_list(x->st, x->u->id, -1, &v, &n);
 	if (r != 0)
 		return r;
@@ -222,7 +111,7 @@ static void show_unread(struct ctx *x, const struct store_board *b, const struct
 	int64_t since)
 {
 	char when[20];
-	fmt_time(t->last_post_at, when);
+	cmd_fmt_time(t->last_post_at, when);
 	fprintf(x->out, "%lld  [%s] %s  (%lld unread, last %s)\n", (long long)t->id, b->slug,
 		t->title, (long long)t->unread, when);
 }
@@ -254,7 +143,7 @@ static void show_digest(struct ctx *x, const struct store_board *b, const struct
 		return;
 	for (size_t i = 0; i < pn; i++)
 		if (pv[i].created > since)
-			print_post(x->out, &pv[i]);
+			cmd_print_post(x->out, &pv[i]);
 	store_post_list_free(pv, pn);
 }
 
@@ -288,7 +177,7 @@ static int c_digest(struct ctx *x, int argc, char **argv)
 		since = now - 7 * 86400;
 		if (store_setting_get(x->st, key, &last) == 0) {
 			int64_t t;
-			if (parse_id(last, &t))
+			if (cmd_parse_id(last, &t))
 				since = t;
 			free(last);
 		}
@@ -296,7 +185,7 @@ static int c_digest(struct ctx *x, int argc, char **argv)
 		return 2;
 	}
 	char when[20];
-	fmt_time(since, when);
+	cmd_fmt_time(since, when);
 	fprintf(x->out, "digest since %s UTC\n\n", when);
 	int r = each_recent_thread(x, since, false, 500, show_digest);
 	if (r != 0)
@@ -311,7 +200,7 @@ static int c_digest(struct ctx *x, int argc, char **argv)
 static int c_read(struct ctx *x, int argc, char **argv)
 {
 	int64_t id;
-	if (argc != 2 || !parse_id(argv[1], &id))
+	if (argc != 2 || !cmd_parse_id(argv[1], &id))
 		return 2;
 	struct store_thread t = { 0 };
 	int r = store_thread_get(x->st, x->u->id, id, &t);
@@ -325,7 +214,7 @@ static int c_read(struct ctx *x, int argc, char **argv)
 		size_t pn = 0;
 		r = store_post_range_for(x->st, x->u->id, id, from, 200, &pv, &pn);
 		for (size_t i = 0; r == 0 && i < pn; i++) {
-			print_post(x->out, &pv[i]);
+			cmd_print_post(x->out, &pv[i]);
 			last = pv[i].seq;
 		}
 		store_post_list_free(pv, pn);
@@ -355,9 +244,9 @@ static bool parse_opts(int argc, char **argv, int first, struct post_opts *o, bo
 		if (title_ok && strcmp(argv[i], "--title") == 0)
 			o->title = argv[i + 1];
 		else if (quote_ok && strcmp(argv[i], "--quote") == 0) {
-			if (!parse_id(argv[i + 1], &o->quote))
+			if (!cmd_parse_id(argv[i + 1], &o->quote))
 				return false;
-		} else if (strcmp(argv[i], "--id") == 0 && token_valid(argv[i + 1]))
+		} else if (strcmp(argv[i], "--id") == 0 && cmd_token_valid(argv[i + 1]))
 			o->token = argv[i + 1];
 		else
 			return false;
@@ -394,7 +283,7 @@ static int c_post(struct ctx *x, int argc, char **argv)
 	} else if (r != 0) {
 		return fail(x, r, "post");
 	}
-	char *body = read_body(x);
+	char *body = cmd_read_body(x->in, x->err, STORE_POST_MAX, "posted");
 	if (!body)
 		return 1;
 	r = store_thread_create(x->st, board, x->u->id, o.title, body, o.token, &tid, &pid);
@@ -409,9 +298,9 @@ static int c_reply(struct ctx *x, int argc, char **argv)
 {
 	struct post_opts o = { 0 };
 	int64_t tid, pid = 0;
-	if (argc < 2 || !parse_id(argv[1], &tid) || !parse_opts(argc, argv, 2, &o, false, true))
+	if (argc < 2 || !cmd_parse_id(argv[1], &tid) || !parse_opts(argc, argv, 2, &o, false, true))
 		return 2;
-	char *body = read_body(x);
+	char *body = cmd_read_body(x->in, x->err, STORE_POST_MAX, "posted");
 	if (!body)
 		return 1;
 	int r = store_post_reply(x->st, tid, x->u->id, body, o.quote, o.token, &pid);
@@ -453,7 +342,7 @@ static int c_search(struct ctx *x, int argc, char **argv)
 		fprintf(x->out, "no posts match %s\n", q);
 	for (size_t i = 0; i < n; i++) {
 		char when[20];
-		fmt_time(v[i].created, when);
+		cmd_fmt_time(v[i].created, when);
 		fprintf(x->out, "%lld#%lld  %s  %s  %s\n  %s\n", (long long)v[i].thread_id,
 			(long long)v[i].seq, v[i].thread_title, v[i].author_handle, when, v[i].snippet);
 	}
@@ -462,15 +351,6 @@ static int c_search(struct ctx *x, int argc, char **argv)
 }
 
 /* ---- private messages ---- */
-
-/* Prints "Name (handle)" or "handle". */
-static void print_party(FILE *out, const char *name, const char *handle)
-{
-	if (name && name[0] && strcmp(name, handle) != 0)
-		fprintf(out, "%s (%s)", name, handle);
-	else
-		fprintf(out, "%s", handle);
-}
 
 /* messages [--sent]: one line per message, newest first: id, date, from (or to), subject, and
  * "*" in front of the id for an unread one. */
@@ -495,13 +375,13 @@ static int c_messages(struct ctx *x, int argc, char **argv)
 			return fail(x, r, "messages");
 		for (size_t i = 0; i < n; i++) {
 			char when[20];
-			fmt_time(v[i].created, when);
+			cmd_fmt_time(v[i].created, when);
 			fprintf(x->out, "%s%lld  %s  %s", !sent && v[i].read_at == 0 ? "*" : " ",
 				(long long)v[i].id, when, sent ? "to " : "");
 			if (sent)
-				print_party(x->out, v[i].recipient_name, v[i].recipient_handle);
+				cmd_print_party(x->out, v[i].recipient_name, v[i].recipient_handle);
 			else
-				print_party(x->out, v[i].sender_name, v[i].sender_handle);
+				cmd_print_party(x->out, v[i].sender_name, v[i].sender_handle);
 			fprintf(x->out, "  %s\n", v[i].subject);
 			shown++;
 		}
@@ -519,7 +399,7 @@ static int c_messages(struct ctx *x, int argc, char **argv)
 static int msg_read(struct ctx *x, int argc, char **argv)
 {
 	int64_t id;
-	if (argc != 3 || !parse_id(argv[2], &id))
+	if (argc != 3 || !cmd_parse_id(argv[2], &id))
 		return 2;
 	struct store_message m = { 0 };
 	/* The store shows a message only to its sender and recipient: anyone else gets the same
@@ -534,16 +414,16 @@ static int msg_read(struct ctx *x, int argc, char **argv)
 		return fail(x, r, "message read");
 	}
 	char when[20];
-	fmt_time(m.created, when);
+	cmd_fmt_time(m.created, when);
 	fprintf(x->out, "Message %lld\nFrom: ", (long long)m.id);
-	print_party(x->out, m.sender_name, m.sender_handle);
+	cmd_print_party(x->out, m.sender_name, m.sender_handle);
 	fprintf(x->out, "\nTo: ");
-	print_party(x->out, m.recipient_name, m.recipient_handle);
+	cmd_print_party(x->out, m.recipient_name, m.recipient_handle);
 	fprintf(x->out, "\nDate: %s UTC\nSubject: %s\n", when, m.subject);
 	if (m.reply_to > 0)
 		fprintf(x->out, "In reply to: %lld\n", (long long)m.reply_to);
 	fputc('\n', x->out);
-	print_indented(x->out, m.body);
+	cmd_print_indented(x->out, m.body);
 	store_message_finish(&m);
 	return 0;
 }
@@ -561,9 +441,9 @@ static int msg_send(struct ctx *x, int argc, char **argv)
 		if (strcmp(argv[i], "--subject") == 0)
 			subject = argv[i + 1];
 		else if (strcmp(argv[i], "--reply-to") == 0) {
-			if (!parse_id(argv[i + 1], &reply_to))
+			if (!cmd_parse_id(argv[i + 1], &reply_to))
 				return 2;
-		} else if (strcmp(argv[i], "--id") == 0 && token_valid(argv[i + 1]))
+		} else if (strcmp(argv[i], "--id") == 0 && cmd_token_valid(argv[i + 1]))
 			token = argv[i + 1];
 		else
 			return 2;
@@ -584,7 +464,7 @@ static int msg_send(struct ctx *x, int argc, char **argv)
 			STORE_TITLE_MAX);
 		return 1;
 	}
-	char *body = read_body_max(x, STORE_MESSAGE_MAX, "sent");
+	char *body = cmd_read_body(x->in, x->err, STORE_MESSAGE_MAX, "sent");
 	if (!body)
 		return 1;
 	int64_t id = 0;
@@ -696,6 +576,11 @@ static int c_export(struct ctx *x, int argc, char **argv)
 	return 0;
 }
 
+static int c_challenge(struct ctx *x, int argc, char **argv)
+{
+	return cmd_challenge(x->st, x->u, argc, argv, x->in, x->out, x->err);
+}
+
 static int c_help(struct ctx *x, int argc, char **argv);
 
 static const struct command {
@@ -722,6 +607,8 @@ static const struct command {
 	{ "unblock", c_unblock, "unblock HANDLE", "accept their messages again" },
 	{ "blocked", c_blocked, "blocked", "the members you block" },
 	{ "export", c_export, "export", "everything the portal holds about you, as JSON" },
+	{ "challenge", c_challenge, CMD_CHALLENGE_USAGE,
+		"the challenge question; list, show, submit (--id: retry safe), endorse" },
 };
 
 static int c_help(struct ctx *x, int argc, char **argv)

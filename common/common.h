@@ -60,6 +60,9 @@ int bbs_snprintf(char *dst, size_t dstsize, const char *fmt, ...)
 enum bbs_log_level { BBS_LOG_ERROR, BBS_LOG_WARN, BBS_LOG_INFO, BBS_LOG_DEBUG };
 /* prog is kept by pointer. to_syslog false: lines go to stderr with a timestamp. */
 void bbs_log_init(const char *prog, bool to_syslog, enum bbs_log_level max_level);
+/* The syslog(3) facility (LOG_AUTH, LOG_DAEMON, LOG_LOCAL0 ...) for the next bbs_log_init with
+ * to_syslog; LOG_AUTH unless set. */
+void bbs_log_set_facility(int facility);
 void bbs_log(enum bbs_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define log_error(...) bbs_log(BBS_LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  bbs_log(BBS_LOG_WARN, __VA_ARGS__)

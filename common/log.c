@@ -13,14 +13,22 @@
 static const char *log_prog = "bbs";
 static bool log_syslog;
 static enum bbs_log_level log_max = BBS_LOG_INFO;
+static int log_facility = LOG_AUTH;
+
+void bbs_log_set_facility(int facility)
+{
+	log_facility = facility;
+}
 
 void bbs_log_init(const char *prog, bool to_syslog, enum bbs_log_level max_level)
 {
+	if (log_syslog)
+		closelog();   /* a reload may change the facility */
 	log_prog = prog;
 	log_syslog = to_syslog;
 	log_max = max_level;
 	if (to_syslog)
-		openlog(prog, LOG_PID | LOG_NDELAY, LOG_AUTH);
+		openlog(prog, LOG_PID | LOG_NDELAY, log_facility);
 }
 
 static void vlog(enum bbs_log_level level, const char *fmt, va_list ap)
@@ -34,6 +42,11 @@ static void vlog(enum bbs_log_level level, const char *fmt, va_list ap)
 	if (level > log_max)
 		return;
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	/* One event, one line: callers escape what came from outside (text_escape_log), and this
+	 * is the last guard, should a line break or another control character slip through. */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			*p = '?';
 	if (log_syslog) {
 		syslog(prio[level], "%s", msg);
 		return;

@@ -8,6 +8,7 @@
  */
 #include "keys/keys.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -226,4 +227,14 @@ void keys_hash_hex(const void *data, size_t len, char out[KEYS_HASH_HEX_LEN])
 		return;
 	}
 	sodium_bin2hex(out, KEYS_HASH_HEX_LEN, digest, sizeof digest);
+}
+
+void keys_session_tag(int64_t pid, int64_t pid_start, char out[KEYS_SESSION_TAG_LEN])
+{
+	char in[64], hex[KEYS_HASH_HEX_LEN] = "00000000";
+	int n = snprintf(in, sizeof in, "bbsd-session:%lld:%lld", (long long)pid,
+		(long long)pid_start);
+	keys_hash_hex(in, n > 0 && (size_t)n < sizeof in ? (size_t)n : 0, hex);
+	memcpy(out, hex, KEYS_SESSION_TAG_LEN - 1);
+	out[KEYS_SESSION_TAG_LEN - 1] = '\0';
 }

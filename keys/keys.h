@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Must be called once per process before any other keys_ function. Returns 0 or BBS_ERR_CRYPTO. */
 int keys_init(void);
@@ -111,6 +112,14 @@ int keys_invite_hash(const char *code, char out[KEYS_INVITE_HASH_LEN]);
 /* BLAKE2b-256 of data[0..len) as 64 lowercase hex digits (the audit log's chain). */
 #define KEYS_HASH_HEX_LEN 65
 void keys_hash_hex(const void *data, size_t len, char out[KEYS_HASH_HEX_LEN]);
+
+/* The short tag that names one bbsd session process in its log lines and in `bbsctl session
+ * list`: the first 8 hex digits of BLAKE2b over its process id and start time (as
+ * store_proc_start_time gives it), so that whoever knows both (the session process itself, the
+ * listener that forked it, bbsctl reading the sessions table) finds the same tag without it
+ * being stored anywhere. Not a secret and not unguessable: a name for matching lines. */
+#define KEYS_SESSION_TAG_LEN 9
+void keys_session_tag(int64_t pid, int64_t pid_start, char out[KEYS_SESSION_TAG_LEN]);
 
 /* Overwrites n bytes at p with zeros in a way the compiler keeps. p may be NULL. */
 void keys_wipe(void *p, size_t n);

@@ -75,6 +75,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 SSHD=/usr/sbin/sshd
 DROPBEAR=/usr/sbin/dropbear
+# bbsd, started as root, serves as the user bbs (bbsd.conf User): deps.sh creates it.
+getent passwd bbs >/dev/null || ./scripts/deps.sh >/dev/null
 
 # ------------------------------------------------------------------ build
 if [ "${SKIP_BUILD:-0}" != 1 ]; then

@@ -21,6 +21,18 @@ ninja -C "$BUILD" >/dev/null
 bbsctl=("$BUILD/bbsctl/bbsctl" -d "$DATA")
 "${bbsctl[@]}" init
 
+# Run as root, bbsd serves as the user bbs (deps.sh created it; bbsctl init gave it DATA): that
+# user must be able to reach the programs and the data directory.
+if [ "$(id -u)" -eq 0 ]; then
+  for p in "$BUILD/ui/bbs" "$DATA/portal.db"; do
+    if ! runuser -u bbs -- test -r "$p"; then
+      echo "demo.sh: the user bbs cannot reach $p (a parent directory is closed to it)." >&2
+      echo "Put the checkout where it can, or the data elsewhere: DATA=/var/tmp/portal-demo $0" >&2
+      exit 1
+    fi
+  done
+fi
+
 if "${bbsctl[@]}" user list | awk 'NR > 1 { print $1 }' | grep -qx sysop; then
   # --no-change-required: the printed password is the demo's, not a sysop's reset.
   pwline=$("${bbsctl[@]}" user password sysop --random-password --no-change-required \

@@ -192,6 +192,13 @@ int store_key_insert(struct store *st, int64_t user_id, const char *type, const 
 	"u.verified, u.silenced_until, u.silence_reason, u.compact, u.line_mode, u.resume, " \
 	"u.removed"
 struct store_user *store_user_from_row(sqlite3_stmt *stmt);
+/* An author's handle as shown to others, from users alias U: STORE_REMOVED_NAME for a
+ * removed member (store-remove.c), whose "removed-<id>" handle means nothing to readers. */
+#define STORE_AUTHOR(U) "(CASE WHEN " U ".removed THEN '" STORE_REMOVED_NAME "' ELSE " U \
+	".handle END)"
+/* store-remove.c: BBS_ERR_EXISTS when handle belonged to a member a sysop removed (it stays
+ * reserved), BBS_OK when not, or a store error; inside the caller's transaction. */
+int store_handle_was_removed(struct store *st, const char *handle);
 /* Rows of struct store_user * (pointers), as store_user_list returns them. */
 extern const struct store_row_type store_user_rows;
 

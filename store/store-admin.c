@@ -43,7 +43,7 @@ static int search_tx(struct store *st, void *ctx)
 	struct search_q *q = ctx;
 	sqlite3_stmt *stmt = NULL;
 	int err = store_prepare(st, "SELECT " STORE_USER_COLUMNS("NULL") " FROM users u "
-		"WHERE (?1 < 0 OR u.status = ?1) AND (?2 < 0 OR u.role = ?2) "
+		"WHERE u.removed = 0 AND (?1 < 0 OR u.status = ?1) AND (?2 < 0 OR u.role = ?2) "
 		"AND (?3 IS NULL OR u.sector = ?3) AND (?4 IS NULL OR u.country = ?4) "
 		"ORDER BY u.status != 2, CASE WHEN u.status = 2 THEN u.created ELSE 0 END, "
 		"u.handle", &stmt);

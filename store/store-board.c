@@ -242,7 +242,8 @@ void store_thread_finish(struct store_thread *t)
 /* Columns for read_thread(); the query joins users u, thread_reads r for member ?1 and
  * provides the watermark as W. */
 #define THREAD_COLS(W) \
-	"t.id, t.board_id, t.title, t.author_id, u.handle, u.display_name, t.created, " \
+	"t.id, t.board_id, t.title, t.author_id, " STORE_AUTHOR("u") ", u.display_name, " \
+	"t.created, " \
 	"t.last_post_at, t.posts, t.pinned, t.locked, t.last_seq, " READ_SEQ(W) \
 	", coalesce(t.challenge_id, 0)"
 
@@ -801,7 +802,7 @@ void store_post_finish(struct store_post *p)
 }
 
 #define POST_SELECT \
-	"SELECT p.id, p.thread_id, p.seq, p.author_id, u.handle, u.display_name, " \
+	"SELECT p.id, p.thread_id, p.seq, p.author_id, " STORE_AUTHOR("u") ", u.display_name, " \
 	"u.organisation, u.sector, CASE WHEN p.deleted = 0 THEN p.body ELSE '' END, p.created, " \
 	"p.edited, p.deleted, coalesce(p.quote_of, 0), p.hidden, p.hidden_reason, p.hidden_at " \
 	"FROM posts p JOIN users u ON u.id = p.author_id "

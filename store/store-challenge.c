@@ -359,8 +359,9 @@ void store_challenge_finish(struct store_challenge *c)
  * the order they were credited. n_end is the endorsement count (list order).
  */
 #define CHALLENGE_COLS \
-	"c.id, c.question_id, c.title, c.body, c.author_id, u.handle, u.display_name, " \
-	"coalesce((SELECT group_concat(h, ', ') FROM (SELECT cu.handle AS h FROM credits cr " \
+	"c.id, c.question_id, c.title, c.body, c.author_id, " STORE_AUTHOR("u") ", " \
+	"u.display_name, coalesce((SELECT group_concat(h, ', ') FROM (SELECT " \
+	STORE_AUTHOR("cu") " AS h FROM credits cr " \
 	"JOIN users cu ON cu.id = cr.user_id WHERE cr.challenge_id = c.id " \
 	"ORDER BY cr.created, cu.handle)), ''), " \
 	"coalesce((SELECT group_concat(a, ',') FROM (SELECT ca.area_id AS a FROM challenge_areas ca " \
@@ -445,11 +446,14 @@ static int challenge_load(struct store *st, int64_t viewer, int64_t id, struct s
 	return BBS_OK;
 }
 
-/* Whether the question of a challenge is open now: BBS_OK, or BBS_ERR_DENIED. */
+/* Whether the question of a challenge takes answers and endorsements now: the current
+ * question, between its dates (an earlier question is closed whatever its dates say).
+ * BBS_OK, or BBS_ERR_DENIED. */
 static int question_open(struct store *st, int64_t question_id)
 {
 	int64_t args[2] = { question_id, bbs_now() }, v = 0;
-	int err = store_run_i64(st, "SELECT opens <= ?2 AND (closes = 0 OR ?2 < closes) "
+	int err = store_run_i64(st,
+		"SELECT current = 1 AND opens <= ?2 AND (closes = 0 OR ?2 < closes) "
 		"FROM questions WHERE id = ?1", args, 2, &v, "read question");
 	if (err < 0)
 		return err;

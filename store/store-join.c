@@ -31,7 +31,8 @@ bool store_handle_reserved(const char *handle)
 	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
 		if (strcasecmp(handle, reserved[i]) == 0)
 			return true;
-	return false;
+	/* The placeholders of removed members (store-remove.c): never a member's own name. */
+	return strncasecmp(handle, "removed-", 8) == 0;
 }
 
 int store_require_sysop(struct store *st, int64_t actor_id)
@@ -189,7 +190,11 @@ static int joiner_insert(struct store *st, const struct joiner *j, int role, int
 	int64_t *id)
 {
 	sqlite3_stmt *stmt = NULL;
-	int err = store_prepare(st,
+	/* A removed member's handle stays reserved (store-remove.c). */
+	int err = store_handle_was_removed(st, j->handle);
+	if (err < 0)
+		return err;
+	err = store_prepare(st,
 		"INSERT INTO users (handle, display_name, organisation, sector, country, role, "
 		"status, pwhash, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &stmt);
 	if (err < 0 || (err = store_bind_text(stmt, 1, j->handle)) < 0)

@@ -183,7 +183,7 @@ STORE_ROW_LIST_FINISH(announcement, read_announcement)
 
 /* ?1 = the member asked about. */
 #define ANNOUNCEMENT_SELECT \
-	"SELECT a.id, a.title, a.body, coalesce(u.handle, ''), a.created, " \
+	"SELECT a.id, a.title, a.body, coalesce(" STORE_AUTHOR("u") ", ''), a.created, " \
 	"a.id > coalesce((SELECT seen_upto FROM announcement_seen WHERE user_id = ?1), 0) " \
 	"FROM announcements a LEFT JOIN users u ON u.id = a.author_id "
 
@@ -493,7 +493,10 @@ static const struct export_section_def export_sections[] = {
 	  "'named_endorsements', json(CASE WHEN named_endorsements THEN 'true' ELSE 'false' END), "
 	  "'must_change_password', json(CASE WHEN must_change_password THEN 'true' ELSE 'false' END), "
 	  "'timezone', timezone, 'ascii_only', json(CASE WHEN ascii_only THEN 'true' ELSE 'false' END), "
-	  "'colour', json(CASE WHEN colour THEN 'true' ELSE 'false' END)) "
+	  "'colour', json(CASE WHEN colour THEN 'true' ELSE 'false' END), "
+	  "'compact', json(CASE WHEN compact THEN 'true' ELSE 'false' END), "
+	  "'line_mode', json(CASE WHEN line_mode THEN 'true' ELSE 'false' END), "
+	  "'removed', json(CASE WHEN removed THEN 'true' ELSE 'false' END)) "
 	  "FROM users WHERE id = ?1", true },
 	{ "keys", "SELECT json_object('type', type, 'fingerprint', fingerprint, 'comment', comment, "
 	  "'added', added, 'last_used', last_used) FROM user_keys WHERE user_id = ?1 "
@@ -515,13 +518,14 @@ static const struct export_section_def export_sections[] = {
 	{ "endorsements", "SELECT json_object('challenge_id', e.challenge_id, 'title', c.title, "
 	  "'created', e.created) FROM endorsements e JOIN challenges c ON c.id = e.challenge_id "
 	  "WHERE e.user_id = ?1 ORDER BY e.created, e.challenge_id", false },
-	{ "messages_sent", "SELECT json_object('id', m.id, 'to', r.handle, 'subject', m.subject, "
+	{ "messages_sent", "SELECT json_object('id', m.id, 'to', " STORE_AUTHOR("r") ", "
+	  "'subject', m.subject, "
 	  "'body', m.body, 'created', m.created, 'read_at', m.read_at, "
 	  "'reply_to', coalesce(m.reply_to, 0), "
 	  "'deleted', json(CASE WHEN m.sender_deleted THEN 'true' ELSE 'false' END)) "
 	  "FROM messages m JOIN users r ON r.id = m.recipient_id WHERE m.sender_id = ?1 "
 	  "ORDER BY m.id", false },
-	{ "messages_received", "SELECT json_object('id', m.id, 'from', s.handle, "
+	{ "messages_received", "SELECT json_object('id', m.id, 'from', " STORE_AUTHOR("s") ", "
 	  "'subject', m.subject, 'body', m.body, 'created', m.created, 'read_at', m.read_at, "
 	  "'reply_to', coalesce(m.reply_to, 0), "
 	  "'deleted', json(CASE WHEN m.recipient_deleted THEN 'true' ELSE 'false' END)) "

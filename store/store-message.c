@@ -50,7 +50,8 @@ static void read_message(sqlite3_stmt *stmt, void *elem)
 STORE_ROW_LIST_FINISH(message, read_message)
 
 #define MESSAGE_SELECT \
-	"SELECT m.id, m.sender_id, s.handle, s.display_name, m.recipient_id, r.handle, " \
+	"SELECT m.id, m.sender_id, " STORE_AUTHOR("s") ", s.display_name, m.recipient_id, " \
+	STORE_AUTHOR("r") ", " \
 	"r.display_name, m.subject, m.body, m.created, m.read_at, coalesce(m.reply_to, 0) " \
 	"FROM messages m JOIN users s ON s.id = m.sender_id JOIN users r ON r.id = m.recipient_id "
 

@@ -86,7 +86,7 @@ static int report_subject(struct store *st, const struct report_w *w, char **tar
 			"JOIN threads t ON t.id = p.thread_id WHERE p.id = ?1 AND ?2 = ?2",
 		[STORE_REPORT_CHALLENGE] = "SELECT c.title, CASE WHEN c.body = '' THEN c.title "
 			"ELSE c.body END FROM challenges c WHERE c.id = ?1 AND ?2 = ?2",
-		[STORE_REPORT_MESSAGE] = "SELECT u.handle, m.body FROM messages m "
+		[STORE_REPORT_MESSAGE] = "SELECT " STORE_AUTHOR("u") ", m.body FROM messages m "
 			"JOIN users u ON u.id = m.sender_id WHERE m.id = ?1 AND m.recipient_id = ?2 "
 			"AND m.recipient_deleted = 0",
 	};
@@ -175,7 +175,8 @@ static int report_list_tx(struct store *st, void *ctx)
 	int64_t args[3] = { q->open_only, q->limit, q->offset };
 	/* Open ones first, oldest first; then resolved ones, newest resolution first. */
 	return store_select(st, "SELECT r.id, r.kind, r.target_id, r.target, r.excerpt, "
-		"coalesce(u.handle, ''), r.reason, r.created, r.resolved = 0, r.resolution "
+		"coalesce(" STORE_AUTHOR("u") ", ''), r.reason, r.created, r.resolved = 0, "
+		"r.resolution "
 		"FROM reports r LEFT JOIN users u ON u.id = r.reporter_id "
 		"WHERE ?1 = 0 OR r.resolved = 0 "
 		"ORDER BY r.resolved != 0, CASE WHEN r.resolved = 0 THEN r.created "

@@ -151,7 +151,7 @@ static int search_tx(struct store *st, void *ctx)
 	 * Deleted and hidden posts are not in the index; the WHERE says so again.
 	 */
 	err = store_prepare(st,
-		"SELECT p.id, p.thread_id, p.seq, t.title, u.handle, s.snip, p.created "
+		"SELECT p.id, p.thread_id, p.seq, t.title, " STORE_AUTHOR("u") ", s.snip, p.created "
 		"FROM (SELECT rowid AS id, rank AS r, snippet(post_search, 1, '', '', '...', "
 		"?3) AS snip FROM post_search WHERE post_search MATCH ?1 AND rowid >= ?4 "
 		"ORDER BY rank LIMIT ?2) s "

@@ -98,7 +98,11 @@ static int user_add_tx(struct store *st, void *ctx)
 {
 	struct user_add *a = ctx;
 	sqlite3_stmt *stmt = NULL;
-	int err = store_prepare(st,
+	/* A removed member's handle stays reserved (store-remove.c). */
+	int err = store_handle_was_removed(st, a->handle);
+	if (err < 0)
+		return err;
+	err = store_prepare(st,
 		"INSERT INTO users (handle, display_name, organisation, sector, country, role, "
 		"status, pwhash, created, last_login, region) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -289,7 +293,9 @@ void store_user_list_free(struct store_user **v, size_t n)
 
 static int user_list_tx(struct store *st, void *ctx)
 {
-	return store_select(st, "SELECT " USER_COLUMNS " FROM users u ORDER BY u.handle", NULL, 0,
+	/* Removed members (store-remove.c) are no longer anyone: never listed. */
+	return store_select(st, "SELECT " USER_COLUMNS " FROM users u WHERE u.removed = 0 "
+		"ORDER BY u.handle", NULL, 0,
 		&store_user_rows, STORE_ROWS_ALL, ctx, "list users");
 }
 

@@ -121,7 +121,7 @@ int store_user_add(struct store *st, const struct store_user *u, int64_t *id);
  * not a valid handle at all). Text fields are never NULL ("" when empty), except pwhash. */
 int store_user_get(struct store *st, const char *handle, struct store_user **out);
 int store_user_get_by_id(struct store *st, int64_t id, struct store_user **out);
-/* All users ordered by handle; *v is a heap array of heap structs. */
+/* All users ordered by handle, removed members left out; *v is a heap array of heap structs. */
 int store_user_list(struct store *st, struct store_user ***v, size_t *n);
 /* The setters return BBS_ERR_NOTFOUND for an unknown id, BBS_ERR_INVALID for a value
  * outside its enum. touch_login sets last_login to now. */
@@ -804,7 +804,7 @@ int store_forget_sources(struct store *st, int days, int64_t *cleared);
  * submit challenges or send messages: BBS_ERR_DENIED from those functions). */
 /* Members for the admin list: pending applications first (oldest first), then by handle.
  * status/role: -1 for any; sector/country: NULL or "" for any; query as store_directory but
- * over every member (listed or not). limit 1..1000. */
+ * over every member (listed or not; removed members never). limit 1..1000. */
 int store_user_search(struct store *st, const char *query, int status, int role,
 	const char *sector, const char *country, int64_t offset, int64_t limit,
 	struct store_user ***v, size_t *n);
@@ -835,6 +835,25 @@ int store_admin_key_remove(struct store *st, int64_t actor_id, int64_t user_id,
  * (1..STORE_FIELD_MAX, one line; kept in silence_reason) unless lifting. */
 int store_silence(struct store *st, int64_t actor_id, int64_t user_id, int64_t until,
 	const char *reason);
+
+/* ---- deleting a member (issue 10; store-remove.c) ----
+ * A sysop (actor_id; 0 the console) deletes member user_id: the row stays as an author with
+ * handle "removed-<id>", shown everywhere as STORE_REMOVED_NAME; profile, password, keys,
+ * drafts, read marks, blocks, application are gone; status disabled, removed = 1. Their
+ * messages leave their own folders and stay with the other party. remove_posts false keeps
+ * their posts (from STORE_REMOVED_NAME); true deletes them as a member deletes their own
+ * (tombstones: threads, counters and the search index stay consistent; earlier versions go
+ * too) and retitles the discussions they started STORE_REMOVED_TITLE (others' replies stay).
+ * Endorsements are kept, never named. Audited ("member-remove": old handle, id, choice);
+ * their live sessions are then ended. The old handle stays reserved for good: no new member
+ * may take it (store_user_add and joining answer BBS_ERR_EXISTS).
+ * *old_handle (may be NULL) gets the handle it had (heap). Returns 0, BBS_ERR_DENIED (actor
+ * not an active sysop, the actor themselves, or the last active sysop), BBS_ERR_NOTFOUND
+ * (no such member, or removed already), BBS_ERR_INVALID, or a store error. */
+#define STORE_REMOVED_NAME "removed member"
+#define STORE_REMOVED_TITLE "(a discussion started by a removed member)"
+int store_user_remove(struct store *st, int64_t actor_id, int64_t user_id, bool remove_posts,
+	char **old_handle);
 
 /* ---- sessions (who is online) ----
  * bbsd's session process registers itself after login and removes itself when it ends. A row

@@ -12,7 +12,10 @@
  *   v verified / not verified, a approve / x decline a pending application (asks first),
  *   p reset the password (a one-time password shown once; the member must change it at the
  *   next login), k keys (list, a add a pasted line, d revoke), l lock (disable and end the
- *   sessions) / u unlock, E end every session now, S silence for N days with a reason.
+ *   sessions) / u unlock, E end every session now, S silence for N days with a reason,
+ *   D delete the member (store_user_remove): k keeps their posts (shown as from "removed
+ *   member"), r removes them too; then the handle must be typed to confirm. Afterwards the
+ *   page closes (the member is no longer anyone).
  * Every change goes through an audited store function that takes the sysop's id and checks
  * the role again (store_admin_*, store_application_decide, store_session_end_user,
  * store_silence); a refusal (the last active sysop) is shown as the store gives it.
@@ -869,6 +872,47 @@ static void do_silence(struct ui_app *app, const struct member *mb)
 	}
 }
 
+/* Deletes the member: a choice, then the handle typed again. True when deleted (the page
+ * must then close). */
+static bool do_delete(struct ui_app *app, const struct member *mb)
+{
+	char choice[8], typed[BBS_HANDLE_MAX + 8], q[160];
+	if (mb->id == app->user->id) {
+		ui_app_message(app, "You cannot delete yourself: another sysop must");
+		return false;
+	}
+	if (!ui_app_input(app, "Delete: k keep their posts (from \"removed member\"), r remove "
+		"them too:", choice, sizeof choice) || app->quit)
+		return false;
+	bool remove = strcmp(choice, "r") == 0 || strcmp(choice, "R") == 0;
+	if (!remove && strcmp(choice, "k") != 0 && strcmp(choice, "K") != 0) {
+		ui_app_message(app, "Not deleted: answer k or r");
+		return false;
+	}
+	(void)bbs_snprintf(q, sizeof q, "This cannot be undone. Type %s to delete them:",
+		mb->handle);
+	if (!ui_app_input(app, q, typed, sizeof typed) || app->quit)
+		return false;
+	if (strcmp(typed, mb->handle) != 0) {
+		ui_app_message(app, "Not deleted: the handle typed was not %s", mb->handle);
+		return false;
+	}
+	int r = store_user_remove(app->st, app->user->id, mb->id, remove, NULL);
+	if (r == BBS_ERR_DENIED) {
+		ui_app_message(app, "Refused: the last active sysop cannot be deleted");
+		return false;
+	} else if (r == BBS_ERR_NOTFOUND) {
+		ui_app_message(app, "That member no longer exists");
+		return true;
+	} else if (r != 0) {
+		ui_app_message(app, "Could not delete the member, please try again");
+		return false;
+	}
+	ui_app_message(app, "%s is deleted; their posts are %s.", mb->handle,
+		remove ? "removed" : "kept, from \"removed member\"");
+	return true;
+}
+
 static enum ui_result member_action(struct ui_screen *s, struct ui_app *app, void *ctx,
 	int action)
 {
@@ -894,6 +938,12 @@ static enum ui_result member_action(struct ui_screen *s, struct ui_app *app, voi
 	case UI_ACT_UNLOCK: do_status(app, mb, false); break;
 	case UI_ACT_END_SESSIONS: do_end_sessions(app, mb); break;
 	case UI_ACT_SILENCE: do_silence(app, mb); break;
+	case UI_ACT_DELETE_MEMBER:
+		if (do_delete(app, mb) && !app->quit) {
+			ui_app_pop(app);   /* closes this page: mb is gone */
+			return UI_RES_REDRAW;
+		}
+		break;
 	default: return UI_RES_NONE;
 	}
 	if (!app->quit)

@@ -2,8 +2,8 @@
  * admin-online.c: "Who is online" for sysops: the live sessions and ending one.
  *
  * One row per session (store_session_list, oldest first; rows of processes that are gone are
- * pruned by the store): member (or "(guest)" / "(join)"), kind, since when and the source
- * address. e ends the selected session after asking (store_session_end: SIGTERM to the
+ * pruned by the store): member (or "(guest)" / "(join)"), kind, since when, the source
+ * address and the session's tag in bbsd's log lines (keys_session_tag: session=TAG). e ends the selected session after asking (store_session_end: SIGTERM to the
  * session process after checking it is still the same process; audited). R reads the list
  * again. The sysop's own session is marked, and ending it asks the same way.
  *
@@ -13,6 +13,7 @@
 #include "ui/ui.h"
 
 #include "common/common.h"
+#include "keys/keys.h"
 #include "store/store.h"
 
 #include <stdlib.h>
@@ -78,10 +79,12 @@ static void online_draw(struct ui_screen *s, WINDOW *w)
 		const struct store_session *ss = &o->v[idx];
 		bool sel = idx == o->ls.sel;
 		int attr = sel ? A_REVERSE : A_NORMAL;
+		char tag[KEYS_SESSION_TAG_LEN];
 		ui_format_time(ss->since, since, sizeof since);
-		(void)bbs_snprintf(row, sizeof row, "%-16s %-8s since %s  from %s", who(ss),
-			ss->kind ? ss->kind : "?", since,
-			ss->source && ss->source[0] ? ss->source : "-");
+		keys_session_tag(ss->pid, ss->pid_start, tag);
+		(void)bbs_snprintf(row, sizeof row, "%-16s %-8s since %s  from %s  session %s",
+			who(ss), ss->kind ? ss->kind : "?", since,
+			ss->source && ss->source[0] ? ss->source : "-", tag);
 		ui_draw_str(w, o->g.list_y + i, o->g.x0, 2, sel ? "> " : "  ", attr);
 		ui_draw_str(w, o->g.list_y + i, o->g.x0 + 2, o->g.width - 2, row, attr);
 	}

@@ -517,11 +517,58 @@ static void sl_archive(struct slist *l, struct ui_app *app)
 	sl_load(l, app);
 }
 
+/* (position, id) of a before b in the store's order (store-structure.c's move_in). */
+static bool sl_before(int pa, int64_t ia, int pb, int64_t ib)
+{
+	return pa < pb || (pa == pb && ia < ib);
+}
+
+/*
+ * True when id has a neighbour in direction delta within its group (the store moves an area
+ * among all areas, a board among the boards of its focus area). At either end the store
+ * changes nothing and returns 0 (store.h), so the UI must tell itself.
+ */
+static bool sl_can_move(const struct slist *l, int64_t id, int delta)
+{
+	if (l->boards) {
+		const struct store_board *me = sl_board(l, id);
+		if (!me)
+			return false;
+		for (size_t i = 0; i < l->nb; i++) {
+			const struct store_board *b = &l->bv[i];
+			if (b->id == id || b->area_id != me->area_id)
+				continue;
+			if (delta < 0 ? sl_before(b->position, b->id, me->position, me->id)
+				      : sl_before(me->position, me->id, b->position, b->id))
+				return true;
+		}
+		return false;
+	}
+	const struct store_area *me = sl_area(l, id);
+	if (!me)
+		return false;
+	for (size_t i = 0; i < l->nareas; i++) {
+		const struct store_area *a = &l->areas[i];
+		if (a->id == id)
+			continue;
+		if (delta < 0 ? sl_before(a->position, a->id, me->position, me->id)
+			      : sl_before(me->position, me->id, a->position, a->id))
+			return true;
+	}
+	return false;
+}
+
 static void sl_move(struct slist *l, struct ui_app *app, int delta)
 {
 	if (l->n == 0)
 		return;
 	int64_t id = l->ids[l->ls.sel];
+	if (!st_sysop(app))
+		return;
+	if (!sl_can_move(l, id, delta)) {
+		ui_app_message(app, "It cannot move further");
+		return;
+	}
 	int r = l->boards ? store_board_move(app->st, app->user->id, id, delta)
 			  : store_area_move(app->st, app->user->id, id, delta);
 	if (r != 0) {

@@ -69,6 +69,13 @@ static void app_draw(struct ui_app *app)
 	if (!s)
 		return;
 	getmaxyx(stdscr, rows, cols);
+	if (ui_draw_compact() != app->compact) {
+		/* The preference changed (or this is the first draw): every screen on the stack
+		 * lays itself out again when it is next on top. */
+		ui_draw_set_compact(app->compact);
+		for (int i = 0; i < app->depth; i++)
+			app->stack[i]->laid_rows = -1;
+	}
 	if (s->laid_rows != rows || s->laid_cols != cols)
 		app_layout(s, rows, cols);
 
@@ -268,10 +275,11 @@ int ui_app_run(struct ui_app *app, struct ui_screen *first)
 {
 	ui_idle_setup(app->st);
 	ui_app_push(app, first);
-	if (first && first->start && app->depth > 0) {
-		app_draw(app);
+	/* Before the first draw: what start() asks (going back, a draft) is then on the very first
+	 * screen, so a key typed as soon as the menu shows answers nothing it did not see, and a
+	 * slow link does not carry the menu twice. */
+	if (first && first->start && app->depth > 0)
 		first->start(first, app);
-	}
 	while (!app->quit && app->depth > 0) {
 		/* With more input already waiting, draw once after it rather than once per key. */
 		if (app->dirty && !ui_term_pending())
@@ -308,11 +316,15 @@ int ui_app_run(struct ui_app *app, struct ui_screen *first)
 			app->dirty = true;
 	}
 
+	/* Where the member was, noted while the screens still exist and stored once they are gone
+	 * (after a hangup the editor's draft matters more than the position: it goes first). */
+	ui_resume_note(app);
 	while (app->depth > 0) {
 		struct ui_screen *s = app->stack[--app->depth];
 		app->stack[app->depth] = NULL;
 		if (s->destroy)
 			s->destroy(s);
 	}
+	ui_resume_save(app);
 	return app->status;
 }

@@ -72,7 +72,7 @@ static void boards_layout(struct ui_screen *s, const struct ui_rect *r)
 	b->rect = *r;
 	b->margin = r->cols >= 40 ? 1 : 0;
 	int width = r->cols - 2 * b->margin;
-	bool roomy = r->rows >= 10;
+	bool roomy = ui_draw_roomy(r->rows, 10);
 	b->heading_y = r->y;
 	b->list_y = r->y + (roomy ? 2 : 1);
 
@@ -200,6 +200,15 @@ static void boards_destroy(struct ui_screen *s)
 	free(b);
 }
 
+/* resume.c: "boards" (every board) or "boards AREA" (one focus area's boards). */
+static bool boards_where(struct ui_screen *s, char *buf, size_t size)
+{
+	struct boards *b = (struct boards *)s;
+
+	return (b->area_id > 0 ? bbs_snprintf(buf, size, "boards %lld", (long long)b->area_id)
+		: bbs_snprintf(buf, size, "boards")) == 0;
+}
+
 struct ui_screen *ui_boards_create(struct ui_app *app, int64_t area_id, const char *area_name)
 {
 	struct boards *b = xcalloc(1, sizeof *b);
@@ -211,6 +220,7 @@ struct ui_screen *ui_boards_create(struct ui_app *app, int64_t area_id, const ch
 	b->base.action = boards_action;
 	b->base.destroy = boards_destroy;
 	b->base.resume = boards_resume;
+	b->base.where = boards_where;
 	b->area_id = area_id > 0 ? area_id : -1;
 	b->heading = area_id > 0 ? xasprintf("Boards: %s", area_name ? area_name : "")
 				 : xstrdup("Discussion boards");

@@ -18,6 +18,7 @@
 #include "store/store.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct detail {
 	int64_t id;
@@ -64,10 +65,14 @@ static char *detail_text(struct ui_app *app, const struct store_challenge *c)
 		ui_format_append(&text, "[hidden by a moderator: %s]\n", c->hidden_reason);
 	if (c->title && c->title[0])
 		ui_format_append(&text, "%s\n", c->title);
-	ui_format_append(&text, "by %s (%s)%s%s\n",
-		c->author_name && c->author_name[0] ? c->author_name : c->author_handle,
-		c->author_handle, c->credits && c->credits[0] ? ", with " : "",
-		c->credits ? c->credits : "");
+	if (c->author_handle && strcmp(c->author_handle, STORE_REMOVED_NAME) == 0)
+		ui_format_append(&text, "by %s%s%s\n", c->author_handle,   /* deleted by a sysop */
+			c->credits && c->credits[0] ? ", with " : "", c->credits ? c->credits : "");
+	else
+		ui_format_append(&text, "by %s (%s)%s%s\n",
+			c->author_name && c->author_name[0] ? c->author_name : c->author_handle,
+			c->author_handle, c->credits && c->credits[0] ? ", with " : "",
+			c->credits ? c->credits : "");
 	ui_challenge_areas(areas, nareas, c, false, list, sizeof list);
 	ui_format_append(&text, "Areas: %s\n", list);
 	ui_format_time(c->created, when, sizeof when);
@@ -239,6 +244,14 @@ bool ui_challenge_detail_is(const struct ui_screen *s, int64_t id)
 	return d && d->id == id;
 }
 
+/* resume.c: "challenge ID". */
+static bool detail_where(struct ui_screen *s, char *buf, size_t size)
+{
+	const struct detail *d = ui_pager_ctx(s, &detail_ops);
+
+	return d && bbs_snprintf(buf, size, "challenge %lld", (long long)d->id) == 0;
+}
+
 struct ui_screen *ui_challenge_detail_create(struct ui_app *app, int64_t id)
 {
 	struct detail *d = xcalloc(1, sizeof *d);
@@ -254,5 +267,7 @@ struct ui_screen *ui_challenge_detail_create(struct ui_app *app, int64_t id)
 	struct ui_screen *s = ui_pager_create_ops(heading, text, &ui_keymap_challenge_detail,
 		&detail_ops, d);
 	free(text);
+	if (s)
+		s->where = detail_where;
 	return s;
 }

@@ -54,10 +54,12 @@ static bool ched_done(struct ui_app *app, void *ctx, const int64_t *areas, size_
 	else
 		r = store_challenge_submit(app->st, c->question_id, app->user->id, c->title, c->body,
 			areas, n, c->token, &id);
-	if (r == BBS_ERR_EXISTS && c->challenge_id == 0)
-		r = 0; /* the same token again: the first try was stored */
+	/* The same token again for the same question returns 0 with the first try's id;
+	 * BBS_ERR_EXISTS means the token went with another question: nothing was stored. */
 	if (r != 0) {
-		if (r == BBS_ERR_TOOBIG || r == BBS_ERR_INVALID) {
+		if (r == BBS_ERR_EXISTS) {
+			ui_app_message(app, "This text was already sent for an earlier question");
+		} else if (r == BBS_ERR_TOOBIG || r == BBS_ERR_INVALID) {
 			ui_app_message(app, "Too long or empty: please shorten the text");
 		} else if (r == BBS_ERR_DENIED) {
 			/* Silenced since the editor opened, or the question closed meanwhile. */

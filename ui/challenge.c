@@ -385,6 +385,14 @@ static void chl_destroy(struct ui_screen *s)
 	free(c);
 }
 
+/* resume.c: "challenges", the current question's list (a past question's is not kept). */
+static bool chl_where(struct ui_screen *s, char *buf, size_t size)
+{
+	struct chl *c = (struct chl *)s;
+
+	return c->question_id == 0 && !c->readonly && bbs_snprintf(buf, size, "challenges") == 0;
+}
+
 struct ui_screen *ui_challenge_create(struct ui_app *app, int64_t question_id, bool readonly)
 {
 	struct chl *c = xcalloc(1, sizeof *c);
@@ -396,6 +404,7 @@ struct ui_screen *ui_challenge_create(struct ui_app *app, int64_t question_id, b
 	c->base.action = chl_action;
 	c->base.destroy = chl_destroy;
 	c->base.resume = chl_resume;
+	c->base.where = chl_where;
 	c->app = app;
 	c->question_id = question_id;
 	c->readonly = readonly;

@@ -239,6 +239,13 @@ static void dir_destroy(struct ui_screen *s)
 	free(d);
 }
 
+/* resume.c: "directory" (the list from its start, without the search). */
+static bool dir_where(struct ui_screen *s, char *buf, size_t size)
+{
+	(void)s;
+	return bbs_snprintf(buf, size, "directory") == 0;
+}
+
 struct ui_screen *ui_directory_create(struct ui_app *app)
 {
 	if (app->guest || !app->user)
@@ -251,6 +258,7 @@ struct ui_screen *ui_directory_create(struct ui_app *app)
 	d->base.cursor = dir_cursor;
 	d->base.action = dir_action;
 	d->base.destroy = dir_destroy;
+	d->base.where = dir_where;
 	d->app = app;
 	d->sector = -1;
 	dir_fetch(d, app, false);

@@ -73,6 +73,7 @@ struct disc {
 	/* layout */
 	struct ui_rect rect;
 	int heading_y, from_y, text_y, view, x0, text_cols;
+	bool laid_compact;          /* the compact layout the posts were wrapped for */
 };
 
 /* ---- posts ---- */
@@ -84,7 +85,8 @@ static void dp_wrap(struct dpost *dp, int cols)
 	dp->nlines = text_wrap(dp->text, cols, &dp->lines);
 	if (!dp->lines)
 		dp->nlines = 0;
-	dp->rows = 1 + (int)dp->nlines + 1;
+	/* The compact layout has no blank row after a post: the bold header separates. */
+	dp->rows = 1 + (int)dp->nlines + (ui_draw_compact() ? 0 : 1);
 }
 
 /* Whether author id is verified (read once per screen, then remembered). */
@@ -114,6 +116,12 @@ static char *dp_header(const struct store_post *p, bool verified)
 	const char *sector = p->author_sector ? p->author_sector : "";
 
 	ui_format_time(p->created, when, sizeof when);
+	/* Compact: name, handle and time only (organisation and sector are on the profile). */
+	if (ui_draw_compact())
+		org = sector = "";
+	if (strcmp(handle, STORE_REMOVED_NAME) == 0)   /* a member a sysop deleted: no one */
+		return xasprintf("#%lld %s, %s%s", (long long)p->seq, handle, when,
+			p->edited ? " (edited)" : "");
 	return xasprintf("#%lld %s%s (%s)%s%s%s%s, %s%s", (long long)p->seq, name,
 		ui_verified_mark(verified), handle, org[0] ? ", " : "", org, sector[0] ? ", " : "",
 		sector, when, p->edited ? " (edited)" : "");
@@ -446,13 +454,14 @@ static void disc_layout(struct ui_screen *s, const struct ui_rect *r)
 
 	d->rect = *r;
 	d->heading_y = r->y;
-	d->text_y = r->y + (r->rows >= 8 ? 2 : 1);
+	d->text_y = r->y + (ui_draw_roomy(r->rows, 8) ? 2 : 1);
 	/* "From challenge #ID" takes the blank row under the heading, or a row of its own. */
 	d->from_y = -1;
 	if (d->t.challenge_id > 0) {
 		d->from_y = r->y + 1;
-		if (d->text_y == d->from_y || r->rows >= 12)
-			d->text_y = d->from_y + (r->rows >= 12 ? 2 : 1);
+		bool roomy = ui_draw_roomy(r->rows, 12);
+		if (d->text_y == d->from_y || roomy)
+			d->text_y = d->from_y + (roomy ? 2 : 1);
 	}
 	d->view = r->y + r->rows - d->text_y;
 	if (d->view < 0)
@@ -461,8 +470,16 @@ static void disc_layout(struct ui_screen *s, const struct ui_rect *r)
 	int cols = r->cols - d->x0 - 1;
 	if (cols < 1)
 		cols = 1;
-	if (cols != d->text_cols) {
+	if (cols != d->text_cols || d->laid_compact != ui_draw_compact()) {
 		d->text_cols = cols;
+		if (d->laid_compact != ui_draw_compact()) {
+			d->laid_compact = ui_draw_compact();
+			for (size_t i = 0; i < d->n; i++) {
+				free(d->posts[i].header);
+				d->posts[i].header = dp_header(&d->posts[i].p,
+					d_verified(d, d->posts[i].p.author_id));
+			}
+		}
 		for (size_t i = 0; i < d->n; i++)
 			dp_wrap(&d->posts[i], cols);
 		struct dpost *top = d_post(d, d->top_seq);
@@ -833,6 +850,15 @@ static void disc_destroy(struct ui_screen *s)
 	free(d);
 }
 
+/* resume.c: "discussion THREAD SEQ", the current post. */
+static bool disc_where(struct ui_screen *s, char *buf, size_t size)
+{
+	struct disc *d = (struct disc *)s;
+
+	return bbs_snprintf(buf, size, "discussion %lld %lld", (long long)d->t.id,
+		(long long)d->cur) == 0;
+}
+
 int64_t ui_discussion_thread(const struct ui_screen *s)
 {
 	const struct disc *d = (const struct disc *)s;
@@ -875,8 +901,10 @@ struct ui_screen *ui_discussion_create(struct ui_app *app, int64_t thread_id, in
 	d->base.action = disc_action;
 	d->base.destroy = disc_destroy;
 	d->base.resume = disc_resume;
+	d->base.where = disc_where;
 	d->app = app;
 	d->text_cols = 77; /* until the first layout says otherwise */
+	d->laid_compact = ui_draw_compact();   /* what dp_init formats the headers for */
 	if (seq <= 0)
 		seq = d->t.first_unread > 0 ? d->t.first_unread : 1;
 	/* Posts before the first unread one are read already: no need to store that again. */

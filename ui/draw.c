@@ -23,10 +23,27 @@
 #define DRAW_MAX_BYTES 16384
 
 static bool draw_ascii;
+static bool draw_compact;
 
 void ui_draw_set_ascii(bool ascii)
 {
 	draw_ascii = ascii;
+}
+
+void ui_draw_set_compact(bool compact)
+{
+	draw_compact = compact;
+}
+
+bool ui_draw_compact(void)
+{
+	return draw_compact;
+}
+
+bool ui_draw_roomy(int rows, int min_rows)
+{
+	/* The compact layout gives the blank separator rows to content, whatever the size. */
+	return !draw_compact && rows >= min_rows;
 }
 
 bool ui_draw_ascii(void)
@@ -167,5 +184,9 @@ void ui_draw_hints(WINDOW *w, int y, int cols, const struct ui_keymap *km)
 			x += ui_draw_str(w, y, x, cols - x, b->hint, A_NORMAL);
 		}
 		first = false;
+		/* Compact: the hints up to the help key only (tables put the most important
+		 * first); help lists the rest. Fewer bytes on every change of screen. */
+		if (draw_compact && b->action == UI_ACT_HELP)
+			break;
 	}
 }

@@ -220,8 +220,19 @@ bool ui_editbuf_delete(struct ui_editbuf *b)
 	return true;
 }
 
+/* The start of the cluster that holds pos: a position before a combining mark (after a
+ * space or a line break, where word moves and display lines can start) goes back to the
+ * character the mark belongs to, so a move never splits a cluster (found by fuzz-editbuf). */
+static size_t eb_cluster_start(const struct ui_editbuf *b, size_t pos)
+{
+	while (pos > 0 && pos < b->len && eb_is_mark(eb_cp_at(b, pos, NULL)))
+		pos = eb_prev_cp(b, pos);
+	return pos;
+}
+
 static bool eb_move(struct ui_editbuf *b, size_t to)
 {
+	to = eb_cluster_start(b, to);
 	b->goal = -1;
 	if (to == b->cur)
 		return false;
@@ -337,15 +348,28 @@ void ui_editbuf_cursor(struct ui_editbuf *b, int *row, int *col)
 }
 
 /* The position on display line i closest to column goal without passing it. */
+/* Whether display line i was broken inside a word: it ends where line i + 1 starts, and that
+ * position shows at the start of the next line, so a cursor meant for line i must stop
+ * before its last character (else Up from the end of a long word's line never leaves it;
+ * found by fuzz-editbuf's neighbours in test-editbuf). */
+static bool eb_joined(const struct ui_editbuf *b, size_t i)
+{
+	size_t e = b->lines[i].start + b->lines[i].len;
+	return i + 1 < b->nlines && b->lines[i + 1].start == e && b->lines[i].len > 0;
+}
+
 static size_t eb_pos_at(struct ui_editbuf *b, size_t i, int goal)
 {
 	size_t pos = b->lines[i].start, e = pos + b->lines[i].len;
+	bool joined = eb_joined(b, i);
 	int w = 0;
 
 	while (pos < e) {
 		size_t next = eb_next_cluster(b, pos);
 		if (next > e)
 			next = e;
+		if (joined && next >= e)
+			break;
 		int cw = eb_width(b, pos, next);
 		if (w + cw > goal)
 			break;
@@ -366,7 +390,7 @@ bool ui_editbuf_up(struct ui_editbuf *b, int rows)
 	if (row == 0)
 		return eb_move(b, 0);
 	int target = row - rows < 0 ? 0 : row - rows;
-	size_t to = eb_pos_at(b, (size_t)target, goal);
+	size_t to = eb_cluster_start(b, eb_pos_at(b, (size_t)target, goal));
 	bool moved = to != b->cur;
 	b->cur = to;
 	b->goal = goal;
@@ -386,7 +410,7 @@ bool ui_editbuf_down(struct ui_editbuf *b, int rows)
 	size_t target = (size_t)row + (size_t)rows;
 	if (target >= b->nlines)
 		target = b->nlines - 1;
-	size_t to = eb_pos_at(b, target, goal);
+	size_t to = eb_cluster_start(b, eb_pos_at(b, target, goal));
 	bool moved = to != b->cur;
 	b->cur = to;
 	b->goal = goal;
@@ -396,7 +420,13 @@ bool ui_editbuf_down(struct ui_editbuf *b, int rows)
 bool ui_editbuf_home(struct ui_editbuf *b)
 {
 	size_t i = eb_row_of(b, b->cur);
-	return eb_move(b, b->lines[i].start);
+	size_t p = b->lines[i].start, e = p + b->lines[i].len;
+
+	/* A line that starts with combining marks (after a break): past them, so the cursor
+	 * stays on this line and does not split them from the character before. */
+	while (p > 0 && p < e && eb_is_mark(eb_cp_at(b, p, NULL)))
+		(void)eb_cp_at(b, p, &p);
+	return eb_move(b, p);
 }
 
 bool ui_editbuf_end(struct ui_editbuf *b)
@@ -409,5 +439,11 @@ bool ui_editbuf_end(struct ui_editbuf *b)
 	 * break, before the spaces the break swallowed, so the cursor stays on this line. */
 	while (p < b->len && b->text[p] == ' ')
 		p++;
+	if (eb_joined(b, i)) {
+		/* Broken inside a word: e shows at the start of the next line, so stop on the
+		 * last character of this one. */
+		size_t q = eb_prev_cluster(b, e);
+		return eb_move(b, q > b->lines[i].start ? q : b->lines[i].start);
+	}
 	return eb_move(b, p == b->len || b->text[p] == '\n' ? p : e);
 }

@@ -528,6 +528,8 @@ static const struct ui_binding admin_member_bindings[] = {
 		"E", "end sessions" },
 	{ UI_ACT_SILENCE, { 'S' }, NULL, "Silence the member for N days with a reason (0 lifts it)",
 		"S", "silence" },
+	{ UI_ACT_DELETE_MEMBER, { 'D' }, NULL, "Delete the member for good: keep or remove their "
+		"posts, then type the handle", "D", "delete" },
 	{ UI_ACT_UP, { K_UP }, NULL, "Scroll up one line", NULL, NULL },
 	{ UI_ACT_DOWN, { K_DOWN, 'j' }, NULL, "Scroll down one line", NULL, NULL },
 	{ UI_ACT_PGDN, { K_PGDN, ' ' }, NULL, "Scroll down one page", NULL, NULL },

@@ -28,6 +28,7 @@
 
 #include "common/common.h"
 #include "keys/keys.h"
+#include "sandbox/sandbox.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -227,8 +228,12 @@ static int run(struct store *st, const struct store_user *user, const struct opt
 		}
 		break;
 	case UI_TERM_DUMB:
+		/* bbsd normally starts the plain line mode for such a terminal; say how to get it
+		 * when this one still arrives here (an old bbsd, a local console). */
 		fprintf(stderr, "bbs: the full-screen portal needs a real terminal "
-			"(this one cannot move the cursor); please reconnect from a terminal such as xterm\n");
+			"(this one cannot move the cursor); please reconnect from a terminal such as xterm,\n"
+			"or use the plain line mode: connect with 'ssh -T' (no terminal), or run "
+			"'bbscmd -d DIR --user NAME --line' on the server\n");
 		break;
 	case UI_TERM_FAIL:
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -278,6 +283,10 @@ int main(int argc, char **argv)
 		store_close(st);
 		return 1;
 	}
+	/* Confined from here on (sandbox/): the data directory, the system's read-only files, no
+	 * exec, no sockets but AF_UNIX. The database is open and the crypto library started. */
+	if (sandbox_child(o.dir) < 0)
+		log_warn("bbs: the sandbox could not be set up");
 	status = o.user ? load_user(st, o.user, &user) : 0;
 	if (status == 0)
 		status = run(st, user, &o);

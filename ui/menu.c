@@ -10,7 +10,8 @@
  * one-line summary. The selected item is drawn in reverse video AND marked with ">", so it
  * is visible on terminals without attributes. n opens the next unread discussion, / searches.
  * Right after login, the announcements the member has not seen open once in a pager (leaving
- * it marks them seen), then a draft the member left unsent is offered back on the bottom line.
+ * it marks them seen), then the place the member was at when the link dropped (resume.c) and a
+ * draft the member left unsent are offered back on the bottom line, one after the other.
  *
  * A guest (app->guest) gets the public menu: Welcome, the focus areas, "The challenge
  * question" (its text and dates only, ui_question_public_create), "Who we are", "Apply for
@@ -216,7 +217,7 @@ static void menu_layout(struct ui_screen *s, const struct ui_rect *b)
 	m->margin = b->cols >= 40 ? 1 : 0;
 	/* With room, a blank line above and below the heading; on small windows (or when the
 	 * blank lines would push items off the screen) every row is an item. */
-	bool roomy = b->rows >= 10 && b->rows >= (int)m->n + 3;
+	bool roomy = ui_draw_roomy(b->rows, 10) && b->rows >= (int)m->n + 3;
 	m->heading_y = b->y + (roomy ? 1 : 0);
 	m->list_y = m->heading_y + (roomy ? 2 : 1);
 	m->list_rows = b->y + b->rows - m->list_y;
@@ -395,6 +396,15 @@ static void menu_offer_draft(struct ui_app *app)
 	store_draft_finish(&d);
 }
 
+/* After login, one after the other: going back to where the link dropped (resume.c), then
+ * the unsent draft (which then opens on top of that place: a reply over its discussion). */
+static void menu_offers(struct ui_app *app)
+{
+	ui_resume_offer(app);
+	if (!app->quit)
+		menu_offer_draft(app);
+}
+
 static void menu_resume(struct ui_screen *s, struct ui_app *app)
 {
 	struct menu *m = (struct menu *)s;
@@ -410,7 +420,7 @@ static void menu_resume(struct ui_screen *s, struct ui_app *app)
 	menu_summaries(m, app);
 	if (m->offer_draft) {
 		m->offer_draft = false;
-		menu_offer_draft(app);
+		menu_offers(app);
 	}
 }
 
@@ -439,7 +449,7 @@ static void menu_start(struct ui_screen *s, struct ui_app *app)
 		m->offer_draft = true; /* when the pager is left (menu_resume) */
 		return;
 	}
-	menu_offer_draft(app);
+	menu_offers(app);
 }
 
 static void menu_destroy(struct ui_screen *s)

@@ -728,6 +728,13 @@ static void msgs_destroy(struct ui_screen *s)
 	free(ms);
 }
 
+/* resume.c: "messages" (the folders open at the inbox). */
+static bool msgs_where(struct ui_screen *s, char *buf, size_t size)
+{
+	(void)s;
+	return bbs_snprintf(buf, size, "messages") == 0;
+}
+
 struct ui_screen *ui_messages_create(struct ui_app *app)
 {
 	if (app->guest || !app->user)
@@ -741,6 +748,7 @@ struct ui_screen *ui_messages_create(struct ui_app *app)
 	ms->base.action = msgs_action;
 	ms->base.destroy = msgs_destroy;
 	ms->base.resume = msgs_resume;
+	ms->base.where = msgs_where;
 	ms->app = app;
 	ms->folder = STORE_INBOX;
 	msgs_load(ms, app, false);

@@ -70,7 +70,7 @@ static void pager_layout(struct ui_screen *s, const struct ui_rect *b)
 	p->rect = *b;
 	p->margin = b->cols >= 60 ? 2 : b->cols >= 30 ? 1 : 0;
 	/* With room, a blank line between heading and text. */
-	bool roomy = b->rows >= 8;
+	bool roomy = ui_draw_roomy(b->rows, 8);
 	p->heading_y = b->y;
 	p->text_y = b->y + (roomy ? 2 : 1);
 	int view = b->y + b->rows - p->text_y;

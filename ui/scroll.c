@@ -101,7 +101,7 @@ enum ui_result ui_select_action(struct ui_select *ls, int action)
 
 void ui_list_layout(const struct ui_rect *r, struct ui_list_geom *g, struct ui_select *ls)
 {
-	bool roomy = r->rows >= 10;
+	bool roomy = ui_draw_roomy(r->rows, 10);
 
 	g->x0 = r->cols >= 40 ? 1 : 0;
 	g->width = r->cols - 2 * g->x0;

@@ -120,7 +120,7 @@ static void threads_layout(struct ui_screen *s, const struct ui_rect *r)
 	struct threads *t = (struct threads *)s;
 
 	t->rect = *r;
-	bool roomy = r->rows >= 10;
+	bool roomy = ui_draw_roomy(r->rows, 10);
 	t->heading_y = r->y;
 	t->list_y = r->y + (roomy ? 2 : 1);
 	/* The last body row is left for messages. */
@@ -289,6 +289,12 @@ static void threads_destroy(struct ui_screen *s)
 	free(t);
 }
 
+/* resume.c: "board ID", this board's discussion list. */
+static bool threads_where(struct ui_screen *s, char *buf, size_t size)
+{
+	return bbs_snprintf(buf, size, "board %lld", (long long)((struct threads *)s)->board_id) == 0;
+}
+
 struct ui_screen *ui_threads_create(struct ui_app *app, int64_t board_id)
 {
 	struct threads *t = xcalloc(1, sizeof *t);
@@ -307,6 +313,7 @@ struct ui_screen *ui_threads_create(struct ui_app *app, int64_t board_id)
 	t->base.action = threads_action;
 	t->base.destroy = threads_destroy;
 	t->base.resume = threads_resume;
+	t->base.where = threads_where;
 	t->app = app;
 	t->board_id = board_id;
 	t->ls.total = t->board.threads > 1000000000 ? 1000000000 : (int)t->board.threads;

@@ -222,6 +222,7 @@ enum ui_action {
 	UI_ACT_UNLOCK,
 	UI_ACT_END_SESSIONS,/* end a session / all of a member's sessions now */
 	UI_ACT_SILENCE,     /* silence a member for N days */
+	UI_ACT_DELETE_MEMBER, /* sysops: delete a member (a choice, then the handle typed) */
 	UI_ACT_REFRESH,
 	/* moderation and structure (reports.c, admin-structure.c, discussion.c, threads.c) */
 	UI_ACT_REPORT,      /* !: report this to the moderators */
@@ -302,6 +303,14 @@ struct ui_rect {
 	int y, x, rows, cols;
 };
 
+/* The compact layout (the member's preference; app.c keeps it in step with app->compact and
+ * lays every screen out again when it changes): no blank separator rows (ui_draw_roomy is
+ * false), hints only up to the help key, denser post headers. */
+void ui_draw_set_compact(bool compact);
+bool ui_draw_compact(void);
+/* True when a layout may spend rows on blank separators: rows >= min_rows and not compact.
+ * Screens consult it instead of testing the size alone. */
+bool ui_draw_roomy(int rows, int min_rows);
 /* ASCII mode: every non-ASCII character is drawn as '?' (locale without UTF-8). */
 void ui_draw_set_ascii(bool ascii);
 /* True in ASCII mode (set by ui_draw_set_ascii). */
@@ -344,8 +353,11 @@ enum ui_result {
  * - wait_ms(): how long the next key wait may last (-1: no timeout); the editor's draft timer;
  * - resume(): the screen is on top again (the one above it closed): reload what may have
  *   changed (counts, read marks);
- * - start(): called once by ui_app_run for the first screen, after it was first drawn (and by
+ * - start(): called once by ui_app_run for the first screen, before it is first drawn (and by
  *   the forced password change for the main menu it opens, which is then the real start).
+ * - where(): the screen is worth coming back to after a dropped link: writes its position as
+ *   printable ASCII words ("discussion 12 7", "board 3", "messages") into buf (size bytes,
+ *   at most STORE_RESUME_MAX) and returns true; resume.c parses and checks them again.
  * show_cursor: the terminal's cursor is shown at cursor() (text input).
  */
 struct ui_screen {
@@ -359,6 +371,7 @@ struct ui_screen {
 	int (*wait_ms)(struct ui_screen *s);
 	void (*resume)(struct ui_screen *s, struct ui_app *app);
 	void (*start)(struct ui_screen *s, struct ui_app *app);
+	bool (*where)(struct ui_screen *s, char *buf, size_t size);
 	bool show_cursor;
 	struct ui_rect body;         /* set by app before layout() */
 	int laid_rows, laid_cols;    /* the terminal size layout() last ran for */
@@ -804,6 +817,20 @@ void ui_mod_thread_move(struct ui_app *app, int64_t thread_id, int64_t from_boar
 typedef void (*ui_choose_fn)(struct ui_app *app, void *ctx, size_t index);
 struct ui_screen *ui_choose_create(const char *heading, const char *const *labels, size_t n,
 	ui_choose_fn done, void *ctx, void (*free_ctx)(void *ctx));
+
+/* ---- going back to where the member was after a dropped link (resume.c) ---- */
+/* At the end of ui_app_run, before the screens are destroyed: the position of the top-most
+ * screen that has a where() hook, when the session ends by a hangup or a signal; "" after a
+ * log off, the quick exit or the idle logout. Written by ui_resume_save. */
+void ui_resume_note(struct ui_app *app);
+/* After the screens were destroyed (drafts saved first): stores what ui_resume_note noted
+ * (store_user_set_resume). Members only; does nothing for guests and newcomers. */
+void ui_resume_save(struct ui_app *app);
+/* Right after login (menu.c, before the draft offer): offers "Go back to where you were
+ * (...)? [y/N]" for a stored position that still parses and that the member may still see;
+ * y opens it, anything else clears it; a position no longer there is cleared with a short
+ * message. A hangup while asking keeps it. */
+void ui_resume_offer(struct ui_app *app);
 
 /* ---- shared navigation (nav.c) ---- */
 /* Opens the next discussion with unread posts at its first unread post, on top of the current

@@ -5,6 +5,9 @@
 set -u
 BBSCTL=$1 FIX=$2 BBSD=$3
 tmp=$(mktemp -d)
+# Started as root, bbsd serves as the user bbs (bbsctl init gives it $tmp/data): it must
+# be able to reach $tmp/data.
+chmod 711 "$tmp"
 pids=()
 cleanup() {
   touch "$tmp/stop"

@@ -4,6 +4,9 @@
 set -u
 BBSD=$1 BBSCTL=$2
 tmp=$(mktemp -d)
+# Started as root, bbsd serves as the user bbs (bbsctl init gives it $tmp/data): it must
+# be able to reach $tmp/data.
+chmod 711 "$tmp"
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT

@@ -9,6 +9,9 @@ BBSD=$1 BBSCTL=$2
 command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 ||
   { echo "ssh not installed: skipped"; exit 77; }
 tmp=$(mktemp -d)
+# Started as root, bbsd serves as the user bbs (bbsctl init gives it $tmp/data): it must
+# be able to reach $tmp/data.
+chmod 711 "$tmp"
 D=$tmp/data
 pid=
 stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }

@@ -6,6 +6,9 @@
 set -u
 command -v ssh >/dev/null 2>&1 || { echo "ssh not installed: skipped"; exit 77; }
 tmp=$(mktemp -d)
+# Started as root, bbsd serves as the user bbs (bbsctl init gives it $tmp/data): it must
+# be able to reach $tmp/data.
+chmod 711 "$tmp"
 D=$tmp/data
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }

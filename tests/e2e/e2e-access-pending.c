@@ -187,9 +187,9 @@ int main(void)
 	{
 		size_t n = 0;
 		char *log = tc_fixture_read_log(&fx, &n);
-		TC_CHECK(strstr(log, "accepted penny from") != NULL);
-		TC_CHECK(strstr(log, "(application pending)") != NULL);
-		TC_CHECK(strstr(log, "(application declined)") != NULL);
+		TC_CHECK(strstr(log, "event=login user=penny from=") != NULL);
+		TC_CHECK(strstr(log, " application=pending") != NULL);
+		TC_CHECK(strstr(log, " application=declined") != NULL);
 		TC_CHECK(strstr(log, DORA_PW) == NULL);
 		TC_CHECK(strstr(log, "wrong-password-1") == NULL);
 		free(log);

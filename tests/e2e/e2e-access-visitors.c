@@ -126,8 +126,8 @@ static void guest_logins(struct tc_fixture *fx, const struct tc_users *u)
 	TC_REQUIRE(tc_open_shell(tc, true, "xterm-256color", 80, 24) == 0);
 	TC_CHECK(tc_wait_pred(tc, guest_menu, NULL, "the guest menu (key)", TC_WAIT_MS));
 	tc_close(tc);
-	TC_CHECK(log_has(fx, "guest login from 127.0.0.1 port", fp));
-	TC_CHECK(log_has(fx, "guest login from", "method publickey SHA256:"));
+	TC_CHECK(log_has(fx, "event=visitor-login user=guest from=127.0.0.1 method=publickey key=", fp));
+	TC_CHECK(log_has(fx, "event=visitor-login user=guest", "method=publickey key=SHA256:"));
 
 	/* A key the portal never accepts (1024-bit RSA): refused, probe and signature. */
 	{
@@ -187,7 +187,7 @@ static void guest_off(struct tc_fixture *fx, struct store *st, const char *key)
 	TC_CHECK(tc_auth_pubkey(tc, key) != SSH_AUTH_SUCCESS);
 	TC_CHECK(tc_auth_password(tc, TC_PASSWORD) != SSH_AUTH_SUCCESS);
 	tc_close(tc);
-	TC_CHECK(log_has(fx, "guest login refused from 127.0.0.5", "guest access is off"));
+	TC_CHECK(log_has(fx, "event=auth-fail user=guest from=127.0.0.5", "reason=guest-access-off"));
 	/* join is not a guest: it still gets in. */
 	tc = tc_login_visitor(fx, "join", NULL, "xterm-256color", 100, 30);
 	TC_CHECK(tc_wait_text(tc, JOIN_HEADING, TC_WAIT_MS));
@@ -229,7 +229,7 @@ static void join_with_key(struct tc_fixture *fx)
 	TC_REQUIRE(tc_send(tc, "q") == 0);
 	TC_CHECK(tc_wait_exit(tc, &status, TC_WAIT_MS) && status == 0);
 	tc_close(tc);
-	TC_CHECK(log_has(fx, "join login from 127.0.0.1 port", fp));
+	TC_CHECK(log_has(fx, "event=visitor-login user=join from=127.0.0.1", fp));
 
 	/* The key that joined is newbie's way in. */
 	tc = tc_login_key(fx, "newbie", key, "xterm-256color", 100, 30);
@@ -268,7 +268,7 @@ static void join_without_key(struct tc_fixture *fx)
 	TC_CHECK(tc_wait_text(tc, "You connected without a key", TC_WAIT_MS));
 	TC_CHECK(tc_find(tc, "SHA256:", NULL) < 0);
 	tc_close(tc);
-	TC_CHECK(log_has(fx, "join login from", "method keyboard-interactive"));
+	TC_CHECK(log_has(fx, "event=visitor-login user=join", "method=keyboard-interactive"));
 }
 
 /* Five wrong codes: the UI ends with status 4 and bbsd counts a failed login. */
@@ -300,7 +300,8 @@ static void join_guessing(struct tc_fixture *fx)
 	tc_close(tc);
 	/* bbsd logs it and its session exits as a failed login (the listener's penalty); the
 	 * line comes after the client saw the end, so it is waited for. */
-	TC_CHECK(wait_log(fx, "join from 127.0.0.6", "too many wrong invite codes", TC_WAIT_MS));
+	TC_CHECK(wait_log(fx, "event=abuse user=join from=127.0.0.6", "reason=invite-codes",
+		TC_WAIT_MS));
 }
 
 int main(void)

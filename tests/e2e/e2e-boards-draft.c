@@ -95,6 +95,11 @@ int main(void)
 	tc_note("alice: open the second discussion, r, type, see the echo, then RST");
 	tc = tc_login_password(&fx, "alice", TC_PASSWORD, "xterm-256color", 80, 24);
 	TC_REQUIRE(tc_wait_text(tc, PORTAL_MENU, TC_WAIT_MS));
+	/* First the offer to go back to the discussion the link dropped in (ui/resume.c). */
+	TC_CHECK(portal_wait_bottom(tc, PORTAL_RESUME_ASK "discussion '" TITLE0 "', post 1)? [y/N]",
+		TC_WAIT_MS));
+	TC_REQUIRE(tc_send(tc, "n") == 0);
+	TC_CHECK(tc_wait_gone(tc, PORTAL_RESUME_ASK, TC_WAIT_MS));
 	tc_wait_quiet(tc, 200, 2000);
 	if (tc_find(tc, "Resume it? (y/n)", NULL) >= 0)   /* the first draft, when it was kept */
 		TC_REQUIRE(tc_send(tc, "n") == 0);
@@ -116,8 +121,11 @@ int main(void)
 	store_draft_finish(&d);
 	memset(&d, 0, sizeof d);
 
-	tc_note("login again: the draft is offered; n keeps it");
+	tc_note("login again: going back is offered first (n), then the draft; n keeps it");
 	tc = tc_login_password(&fx, "alice", TC_PASSWORD, "xterm-256color", 100, 24);
+	TC_REQUIRE(portal_wait_bottom(tc, PORTAL_RESUME_ASK "discussion '" TITLE "', post 1)? [y/N]",
+		TC_WAIT_MS));
+	TC_REQUIRE(tc_send(tc, "n") == 0);
 	TC_REQUIRE(portal_wait_bottom(tc, "Resume it? (y/n)", TC_WAIT_MS));
 	TC_CHECK(portal_wait_bottom(tc, OFFER, TC_WAIT_MS));
 	TC_CHECK(portal_menu_shown(tc_screen(tc)));

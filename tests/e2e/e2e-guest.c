@@ -301,9 +301,9 @@ int main(void)
 	{
 		size_t n = 0;
 		char *log = tc_fixture_read_log(&fx, &n);
-		const char *line = strstr(log, "guest login from 127.0.0.1 port ");
+		const char *line = strstr(log, "event=visitor-login user=guest from=127.0.0.1 ");
 		const char *eol = line ? strchr(line, '\n') : NULL;
-		const char *m = line ? strstr(line, " method keyboard-interactive") : NULL;
+		const char *m = line ? strstr(line, " method=keyboard-interactive") : NULL;
 		TC_CHECK(line && m && (!eol || m < eol));
 		free(log);
 	}

@@ -294,10 +294,10 @@ static void refused_requests(struct tc_fixture *fx, struct tc *carol, const char
 	/* Each refusal is in the log (the first 10 per connection), then one line saying no more
 	 * are logged. */
 	static const char *const logged[] = {
-		"refused an environment variable", "refused X11 forwarding",
-		"refused a subsystem", "refused remote port forwarding",
-		"refused local port forwarding", "refused another session channel",
-		"(no longer logged)",
+		"request=environment-variable", "request=x11-forwarding",
+		"request=subsystem", "request=remote-port-forwarding",
+		"request=local-port-forwarding", "request=another-session-channel",
+		"note=no-longer-logged",
 	};
 	size_t n;
 	char *log = tc_fixture_read_log(fx, &n);
@@ -305,7 +305,7 @@ static void refused_requests(struct tc_fixture *fx, struct tc *carol, const char
 	for (size_t i = 0; i < sizeof logged / sizeof logged[0]; i++)
 		if (!TC_CHECK(strstr(log, logged[i]) != NULL))
 			tc_note("not in the log: %s", logged[i]);
-	for (const char *p = log; (p = strstr(p, " refused ")) != NULL; p++)
+	for (const char *p = log; (p = strstr(p, " event=refused ")) != NULL; p++)
 		lines++;
 	tc_note("%d refusals logged for 61 refused requests", lines);
 	TC_CHECK(lines <= 11);
@@ -387,8 +387,8 @@ static void hostile_credentials(struct tc_fixture *fx, struct tc *carol)
 	bool seen = false;
 	for (int64_t end = tc_now_ms() + TC_WAIT_MS; !seen && tc_now_ms() < end;) {
 		char *log = tc_fixture_read_log(fx, &n);
-		seen = strstr(log, "failed \\x80\\xc0\\xafx") != NULL ||
-			strstr(log, "failed \\x80\\xc0\\xaf\\xe2\\x82x") != NULL;
+		seen = strstr(log, "user=\\x80\\xc0\\xafx") != NULL ||
+			strstr(log, "user=\\x80\\xc0\\xaf\\xe2\\x82x") != NULL;
 		free(log);
 		if (!seen)
 			tc_wait_quiet(carol, 100, 100);
@@ -403,7 +403,7 @@ static void hostile_credentials(struct tc_fixture *fx, struct tc *carol)
 		high |= (unsigned char)log[i] >= 0x80;
 	TC_CHECK(!high);
 	TC_CHECK(strstr(log, "pw\\xff") == NULL && strstr(log, "aGk=") == NULL);
-	TC_CHECK(strstr(log, "failed alice") != NULL);
+	TC_CHECK(strstr(log, "event=auth-fail user=alice ") != NULL);
 	free(log);
 	bystander_ok(fx, carol, "hostile credentials");
 }

@@ -156,6 +156,10 @@ int main(void)
 	/* 3. The draft is offered back at the next login. */
 	tc_note("alice logs in again: the draft is offered");
 	tc = tc_login_key(&fx, "alice", u.alice_key, "xterm-256color", 100, 24);
+	/* First the discussion she was in (ui/resume.c), declined; then the draft. */
+	TC_CHECK(portal_wait_bottom(tc, PORTAL_RESUME_ASK "discussion '" TITLE "', post 1)? [y/N]",
+		TC_WAIT_MS));
+	TC_REQUIRE(tc_send(tc, "n") == 0);
 	TC_CHECK(portal_wait_bottom(tc, "Resume it? (y/n)", TC_WAIT_MS));
 	TC_REQUIRE(tc_send(tc, "n") == 0);
 	TC_CHECK(tc_wait_gone(tc, "Resume it?", TC_WAIT_MS));

@@ -14,6 +14,9 @@
 #define PORTAL_MENU "Main menu"
 #define PORTAL_LOGOFF_PROMPT "Log off? (y/n)"
 #define PORTAL_HINT_HELP "? help"
+/* After a session that ended by a dropped link: the first question after login (ui/resume.c);
+ * portal_wait_menu answers it n. */
+#define PORTAL_RESUME_ASK "Go back to where you were ("
 #define PORTAL_N_ITEMS 11
 /* Indexes into portal_items (digit = index + 1 for the first nine), and the digits that open
  * them. "Who we are" and "Log off" have no digit: portal_open() moves to them. */
@@ -59,7 +62,8 @@ bool portal_hints_last_row(const struct tc_screen *sc);
  */
 bool portal_open(struct tc *tc, int item);
 
-/* Waits for the main menu with every item and a selection. */
+/* Waits for the main menu with every item and a selection; an offer to go back to where the
+ * last session ended (PORTAL_RESUME_ASK) is answered n first. */
 bool portal_wait_menu(struct tc *tc, int ms);
 /*
  * Moves the selection to item with the given key strings (down/up) and waits until the

@@ -14,6 +14,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <linux/tcp.h>   /* TCP_INFO with tcpi_bytes_received (glibc's is older) */
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
@@ -1146,6 +1147,14 @@ static void keep_error(struct tc *tc)
 	bbs_strlcpy(tc->err, ssh_get_error(tc->s), sizeof tc->err);
 }
 
+/* The compression list tc_connect offers ("" : libssh's default); see tc_set_compression. */
+static char tc_compression[128];
+
+void tc_set_compression(const char *algs)
+{
+	bbs_strlcpy(tc_compression, algs ? algs : "", sizeof tc_compression);
+}
+
 struct tc *tc_connect(const struct tc_fixture *fx, const char *user, const char *bind_addr,
 	const char *expect_hostkey, char *err, size_t n)
 {
@@ -1173,7 +1182,9 @@ struct tc *tc_connect(const struct tc_fixture *fx, const char *user, const char 
 	    ssh_options_set(tc->s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null") < 0 ||
 	    ssh_options_set(tc->s, SSH_OPTIONS_TIMEOUT, &timeout) < 0 ||
 	    ssh_options_set(tc->s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity) < 0 ||
-	    (bind_addr && ssh_options_set(tc->s, SSH_OPTIONS_BINDADDR, bind_addr) < 0)) {
+	    (bind_addr && ssh_options_set(tc->s, SSH_OPTIONS_BINDADDR, bind_addr) < 0) ||
+	    (tc_compression[0] &&
+	     ssh_options_set(tc->s, SSH_OPTIONS_COMPRESSION, tc_compression) < 0)) {
 		snprintf(err, n, "ssh_options_set: %s", ssh_get_error(tc->s));
 		goto fail;
 	}
@@ -1609,6 +1620,21 @@ uint64_t tc_bytes(const struct tc *tc)
 int tc_fd(struct tc *tc)
 {
 	return ssh_get_fd(tc->s);
+}
+
+void tc_wire_bytes(struct tc *tc, uint64_t *rx, uint64_t *tx)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+
+	*rx = *tx = 0;
+	memset(&ti, 0, sizeof ti);
+	/* The kernel's own counts of payload bytes on this TCP connection (Linux 4.1+): what
+	 * the SSH packets cost on the wire, with padding, MACs and any compression. */
+	if (getsockopt(ssh_get_fd(tc->s), IPPROTO_TCP, TCP_INFO, &ti, &len) == 0) {
+		*rx = ti.tcpi_bytes_received;
+		*tx = ti.tcpi_bytes_acked;
+	}
 }
 
 void tc_drop(struct tc *tc)

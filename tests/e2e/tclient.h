@@ -207,6 +207,11 @@ struct tc;
 #define TC_KEY_ESC "\033"
 
 /*
+ * The SSH compression tc_connect offers from now on, as libssh's SSH_OPTIONS_COMPRESSION list
+ * ("zlib@openssh.com,zlib,none", "none"); NULL or "": libssh's default. Copied.
+ */
+void tc_set_compression(const char *algs);
+/*
  * Connects as user to the fixture's bbsd (127.0.0.1:port) from source address bind_addr
  * (NULL for any, or e.g. "127.0.0.2"), completes key exchange and checks the server's
  * host key against the private key file expect_hostkey (NULL: the fixture's ed25519 host
@@ -297,6 +302,9 @@ const char *tc_output(const struct tc *tc, size_t *n);
 struct tc_screen *tc_screen(struct tc *tc);
 uint64_t tc_bytes(const struct tc *tc);   /* channel payload bytes received */
 int tc_fd(struct tc *tc);                 /* the TCP socket */
+/* TCP payload bytes received from and sent (acknowledged) to the server on this connection
+ * so far, from the kernel (TCP_INFO); both 0 when it cannot tell. */
+void tc_wire_bytes(struct tc *tc, uint64_t *rx, uint64_t *tx);
 /* Drops the TCP connection abruptly (RST, no SSH disconnect); tc_close is still needed. */
 void tc_drop(struct tc *tc);
 /* Sends EOF/close, disconnects and frees. NULL is fine. */

@@ -436,6 +436,20 @@ static void test_endorse(void)
 	CHECK_INT(store_challenge_endorsers(st, id, (enum store_breakdown)7, &v, &n),
 		BBS_ERR_INVALID);
 
+	/* An earlier question (no longer current) takes no endorsements or answers even when
+	 * its dates leave it open; it takes them again when it is made current. */
+	int64_t q2 = 0;
+	CHECK_INT(store_question_create(st, c.mod, "A second question?", "", 0, 0, false, &q2),
+		BBS_OK);
+	CHECK_INT(store_question_set_current(st, c.mod, q2), BBS_OK);
+	CHECK_INT(store_challenge_endorse(st, id, c.u4, true), BBS_ERR_DENIED);
+	int64_t late = 0;
+	CHECK_INT(store_challenge_submit(st, c.q, c.u4, "Late", "Too late", &c.areas[0], 1, NULL,
+		&late), BBS_ERR_DENIED);
+	CHECK_INT(store_question_set_current(st, c.mod, c.q), BBS_OK);
+	CHECK_INT(store_challenge_endorse(st, id, c.u4, true), BBS_OK);
+	CHECK_INT(store_challenge_endorse(st, id, c.u4, false), BBS_OK);
+
 	/* A closed question's endorsements stay as they are. */
 	CHECK_INT(store_question_update(st, c.mod, c.q, first_question, "", 1, 2, false), BBS_OK);
 	CHECK_INT(store_challenge_endorse(st, id, c.u4, true), BBS_ERR_DENIED);

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "bbsd/bbsd.h"
 #include "tests/unit/check.h"
@@ -34,6 +35,36 @@ int main(void)
 	CHECK_INT(cfg.port, 2222);
 	CHECK_INT(cfg.grace_seconds, 30);
 	CHECK_INT(cfg.limits.per_source, 5);
+	CHECK_INT(cfg.log_facility, -1);   /* stderr */
+
+	/* Keepalives: ClientAliveInterval (a time, 0 = off) and ClientAliveCountMax. */
+	CHECK_INT(cfg.client_alive_interval, 60);
+	CHECK_INT(cfg.client_alive_count_max, 3);
+	CHECK_INT(parse("ClientAliveInterval 15\nclientalivecountmax 5\n", &cfg, err, sizeof err), 0);
+	CHECK_INT(cfg.client_alive_interval, 15);
+	CHECK_INT(cfg.client_alive_count_max, 5);
+	CHECK_INT(parse("ClientAliveInterval 2m\n", &cfg, err, sizeof err), 0);
+	CHECK_INT(cfg.client_alive_interval, 120);
+	CHECK_INT(parse("ClientAliveInterval 0\n", &cfg, err, sizeof err), 0);
+	CHECK_INT(cfg.client_alive_interval, 0);
+	expect_error("ClientAliveInterval -1\n", "ClientAliveInterval wants");
+	expect_error("ClientAliveInterval 2d\n", "ClientAliveInterval wants");
+	expect_error("ClientAliveInterval 99999999999999999999\n", "ClientAliveInterval wants");
+	expect_error("ClientAliveInterval 1x\n", "ClientAliveInterval wants");
+	expect_error("ClientAliveInterval\n", "ClientAliveInterval needs a value");
+	expect_error("ClientAliveCountMax 0\n", "ClientAliveCountMax wants");
+	expect_error("ClientAliveCountMax 101\n", "ClientAliveCountMax wants");
+	expect_error("ClientAliveCountMax 3 4\n", "ClientAliveCountMax");
+
+	/* LogFacility (and its sshd-style alias SyslogFacility). */
+	CHECK_INT(parse("LogFacility LOCAL3\n", &cfg, err, sizeof err), 0);
+	CHECK_INT(cfg.log_facility, LOG_LOCAL3);
+	CHECK_STR(config_facility_name(cfg.log_facility), "local3");
+	CHECK_INT(parse("SyslogFacility syslog\n", &cfg, err, sizeof err), 0);
+	CHECK_INT(cfg.log_facility, LOG_AUTH);
+	CHECK_INT(parse("LogFacility authpriv\nLogFacility stderr\n", &cfg, err, sizeof err), 0);
+	CHECK_INT(cfg.log_facility, -1);
+	CHECK_STR(config_facility_name(cfg.log_facility), "stderr");
 
 	const char *good =
 		"# a comment\n"
@@ -79,7 +110,21 @@ int main(void)
 	expect_error("MaxStartups 10:30\n", "MaxStartups wants");
 	expect_error("PerSourcePenalties maybe\n", "yes or no");
 	expect_error("LogLevel loud\n", "LogLevel wants");
+	expect_error("LogFacility kern\n", "LogFacility wants");
+	expect_error("LogFacility\n", "LogFacility needs a value");
+	expect_error("SyslogFacility local8\n", "LogFacility wants");
+	expect_error("LogFacility \"local0 local1\"\n", "LogFacility wants");
 	expect_error("MaxAuthTries 99999999999999999999\n", "MaxAuthTries wants");
+	/* User: the service user bbsd drops to when started as root (default bbs). */
+	CHECK_INT(parse("", &cfg, err, sizeof err), 0);
+	CHECK_STR(cfg.user, "bbs");
+	CHECK_INT(parse("User portal_svc-1.x\n", &cfg, err, sizeof err), 0);
+	CHECK_STR(cfg.user, "portal_svc-1.x");
+	expect_error("User -rf\n", "User wants a user name");
+	expect_error("User ../etc\n", "User wants a user name");
+	expect_error("User \"a b\"\n", "User wants a user name");
+	expect_error("User aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "User wants a user name");
+	expect_error("User\n", "User needs a value");
 	/* Nine addresses: one too many. */
 	char many[1024];
 	size_t used = 0;

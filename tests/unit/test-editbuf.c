@@ -307,8 +307,96 @@ static void test_limits(void)
 	free(fill);
 }
 
+/* Found by fuzz-editbuf: a combining mark after a space (or a line break) belongs to it, and
+ * no move may stop between them: word left, Home on a display line that starts at the mark
+ * (a 1-column wrap), and up/down used to. */
+static void test_mark_after_space(void)
+{
+	struct ui_editbuf b;
+	int row, col;
+
+	ui_editbuf_init(&b, 512, false);
+	ui_editbuf_set_cols(&b, 1);
+	CHECK_INT(ui_editbuf_type(&b, ' '), 0);
+	CHECK_INT(ui_editbuf_type(&b, 0x301), 0);                     /* " \u0301", 3 bytes */
+	CHECK_INT(b.len, 3);
+	CHECK(ui_editbuf_word_left(&b));
+	CHECK_INT(b.cur, 0);                                         /* not 1: before the mark */
+	CHECK(sane(&b));
+	CHECK(ui_editbuf_end(&b));
+	CHECK_INT(b.cur, 3);
+	/* "a \u0301b" at 1 column: whatever the lines, no move ends on the mark (byte 2). */
+	CHECK_INT(ui_editbuf_set(&b, "a \xcc\x81" "b"), 0);
+	for (int i = 0; i < 6; i++) {
+		(void)ui_editbuf_up(&b, 1);
+		CHECK(b.cur != 2);
+		(void)ui_editbuf_home(&b);
+		CHECK(b.cur != 2);
+		(void)ui_editbuf_word_left(&b);
+		CHECK(b.cur != 2);
+		(void)ui_editbuf_end(&b);
+		CHECK(b.cur != 2);
+		(void)ui_editbuf_down(&b, 1);
+		CHECK(b.cur != 2);
+		ui_editbuf_cursor(&b, &row, &col);
+		CHECK(row >= 0 && col >= 0);
+		CHECK(sane(&b));
+	}
+	/* After a line break too: the mark goes with the '\n' as for the left arrow. */
+	CHECK_INT(ui_editbuf_set(&b, "x\n\xcc\x81" "y"), 0);
+	CHECK(ui_editbuf_word_left(&b));
+	CHECK(b.cur != 2);
+	ui_editbuf_finish(&b);
+}
+
+/* Found with fuzz-editbuf's row check: a word longer than a line is broken inside it, so a
+ * line ends where the next begins and that position shows on the next line. Up from the end
+ * of the last piece used to land there and stay (Up never left the line), and End went to
+ * the next line. */
+static void test_broken_word_rows(void)
+{
+	struct ui_editbuf b;
+	int row, col;
+
+	ui_editbuf_init(&b, 512, false);
+	ui_editbuf_set_cols(&b, 4);
+	CHECK_INT(ui_editbuf_set(&b, "abcdefghij"), 0);              /* abcd / efgh / ij */
+	const struct text_line *l = NULL;
+	CHECK_INT(ui_editbuf_lines(&b, &l), 3);
+	b.cur = 8;                                                   /* "ij": row 2, col 0 */
+	CHECK(ui_editbuf_end(&b));
+	CHECK_INT(b.cur, 10);
+	CHECK(ui_editbuf_up(&b, 1));                                  /* goal 2 */
+	ui_editbuf_cursor(&b, &row, &col);
+	CHECK_INT(row, 1);
+	CHECK_INT(col, 2);
+	b.cur = 10;
+	b.goal = 4;                                                  /* as after End on "efgh" */
+	CHECK(ui_editbuf_up(&b, 1));
+	ui_editbuf_cursor(&b, &row, &col);
+	CHECK_INT(row, 1);                                           /* not stuck on row 2 */
+	CHECK(ui_editbuf_up(&b, 1));
+	ui_editbuf_cursor(&b, &row, &col);
+	CHECK_INT(row, 0);
+	/* End on a broken line: its last character, still on that line. */
+	b.cur = 4;                                                   /* row 1, col 0 */
+	CHECK(ui_editbuf_end(&b));
+	ui_editbuf_cursor(&b, &row, &col);
+	CHECK_INT(row, 1);
+	CHECK_INT(b.cur, 7);
+	/* Home on a line that starts with combining marks stays on it. */
+	CHECK_INT(ui_editbuf_set(&b, "ab \xcc\x81" "cdef"), 0);
+	for (b.cur = b.len; ui_editbuf_up(&b, 1);)
+		;
+	CHECK_INT(b.cur, 0);
+	CHECK(sane(&b));
+	ui_editbuf_finish(&b);
+}
+
 int main(void)
 {
+	test_broken_word_rows();
+	test_mark_after_space();
 	test_typing();
 	test_wide_and_combining();
 	test_wrap_moves();
