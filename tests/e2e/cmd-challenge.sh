@@ -8,50 +8,8 @@
 # over-size or invalid-UTF-8 explanation, a too long title, control characters in the command
 # line) is refused whole. Output must never contain an escape byte.
 # Needs BBSD, BBSCTL and CHALLENGE_SETUP (set by meson); skips (77) without ssh.
-set -u
-command -v ssh >/dev/null 2>&1 || { echo "ssh not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-# Started as root, bbsd serves as the user bbs (bbsctl init gives it $tmp/data): it must
-# be able to reach $tmp/data.
-chmod 711 "$tmp"
-D=$tmp/data
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-"$BBSCTL" -d "$D" init >/dev/null || exit 1
-for u in alice bob carol dave erin; do
-  ssh-keygen -q -t ed25519 -N '' -f "$tmp/$u" || exit 1
-  role=member; [ "$u" = carol ] && role=moderator
-  "$BBSCTL" -d "$D" user add "$u" --role "$role" --key "$tmp/$u.pub" >/dev/null || exit 1
-done
-"$BBSD" -d "$D" -l 127.0.0.1 -p 0 -D 2>"$tmp/bbsd.log" &
-pid=$!
-i=0
-while [ ! -s "$D/bbsd.port" ]; do
-  i=$((i + 1)); [ $i -gt 100 ] && { echo "bbsd did not start"; cat "$tmp/bbsd.log"; exit 1; }
-  sleep 0.1   # waiting for the port file, with a deadline
-done
-port=$(cat "$D/bbsd.port")
-ssh-keygen -y -f "$D/ssh_host_ed25519_key" | sed "s/^/[127.0.0.1]:$port /" >"$tmp/known_hosts"
-
-# run USER EXPECTED-STATUS COMMAND... (stdin passed on; stdout in $tmp/out, stderr in $tmp/err)
-run() {
-  user=$1 want=$2; shift 2
-  ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$tmp/$user" \
-    -o UserKnownHostsFile="$tmp/known_hosts" -o StrictHostKeyChecking=yes \
-    -p "$port" "$user@127.0.0.1" "$@" >"$tmp/out" 2>"$tmp/err"
-  got=$?
-  if [ "$got" != "$want" ]; then
-    fail "'$*' as $user: exit $got, wanted $want"; sed 's/^/    out: /' "$tmp/out"; sed 's/^/    err: /' "$tmp/err"
-  fi
-  if grep -q "$(printf '\033')" "$tmp/out" "$tmp/err"; then fail "'$*': escape byte in the output"; fi
-}
-has() { grep -q -- "$1" "$tmp/out" || { fail "output lacks '$1'"; sed 's/^/    /' "$tmp/out"; }; }
-lacks() { if grep -q -- "$1" "$tmp/out"; then fail "output has '$1'"; sed 's/^/    /' "$tmp/out"; fi; }
-err_has() { grep -q -- "$1" "$tmp/err" || { fail "stderr lacks '$1'"; sed 's/^/    /' "$tmp/err"; }; }
+. "$(dirname "$0")/ssh-lib.sh"
+portal_up alice bob carol:moderator dave erin
 setup() { "$CHALLENGE_SETUP" "$D" carol "$@" || fail "setup $*"; }
 # rows: the number of challenge rows that USER's list shows.
 rows() { run "$1" 0 challenge list </dev/null; grep -c '^[0-9][0-9]*  ' "$tmp/out"; }
@@ -208,5 +166,4 @@ run bob 0 challenge submit --title Reporting --area national --id ch-retry.1 <"$
 run bob 0 challenge list </dev/null
 lacks "Late"
 
-[ "$fails" = 0 ] && echo "cmd-challenge: all passed"
-exit $((fails > 0))
+finish cmd-challenge

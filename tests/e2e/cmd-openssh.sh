@@ -3,48 +3,8 @@
 # idempotent posting, and broken or hostile input (bad usage, huge and non-UTF-8 bodies,
 # control characters in the command line). Output must never contain an escape byte.
 # Needs BBSD and BBSCTL (set by meson); skips (77) without ssh.
-set -u
-command -v ssh >/dev/null 2>&1 || { echo "ssh not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-# Started as root, bbsd serves as the user bbs (bbsctl init gives it $tmp/data): it must
-# be able to reach $tmp/data.
-chmod 711 "$tmp"
-D=$tmp/data
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-"$BBSCTL" -d "$D" init >/dev/null || exit 1
-for u in alice bob; do
-  ssh-keygen -q -t ed25519 -N '' -f "$tmp/$u" || exit 1
-  "$BBSCTL" -d "$D" user add "$u" --key "$tmp/$u.pub" >/dev/null || exit 1
-done
-"$BBSD" -d "$D" -l 127.0.0.1 -p 0 -D 2>"$tmp/bbsd.log" &
-pid=$!
-i=0
-while [ ! -s "$D/bbsd.port" ]; do
-  i=$((i + 1)); [ $i -gt 100 ] && { echo "bbsd did not start"; cat "$tmp/bbsd.log"; exit 1; }
-  sleep 0.1   # waiting for the port file, with a deadline
-done
-port=$(cat "$D/bbsd.port")
-ssh-keygen -y -f "$D/ssh_host_ed25519_key" | sed "s/^/[127.0.0.1]:$port /" >"$tmp/known_hosts"
-
-# run USER EXPECTED-STATUS COMMAND... (stdin passed on; stdout in $tmp/out, stderr in $tmp/err)
-run() {
-  user=$1 want=$2; shift 2
-  ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -i "$tmp/$user" \
-    -o UserKnownHostsFile="$tmp/known_hosts" -o StrictHostKeyChecking=yes \
-    -p "$port" "$user@127.0.0.1" "$@" >"$tmp/out" 2>"$tmp/err"
-  got=$?
-  if [ "$got" != "$want" ]; then
-    fail "'$*' as $user: exit $got, wanted $want"; sed 's/^/    out: /' "$tmp/out"; sed 's/^/    err: /' "$tmp/err"
-  fi
-  if grep -q "$(printf '\033')" "$tmp/out" "$tmp/err"; then fail "'$*': escape byte in the output"; fi
-}
-has() { grep -q -- "$1" "$tmp/out" || { fail "output lacks '$1'"; sed 's/^/    /' "$tmp/out"; }; }
-err_has() { grep -q -- "$1" "$tmp/err" || { fail "stderr lacks '$1'"; sed 's/^/    /' "$tmp/err"; }; }
+. "$(dirname "$0")/ssh-lib.sh"
+portal_up alice bob
 
 run alice 0 help </dev/null
 has "digest"; has "post BOARD --title TITLE"
@@ -106,5 +66,4 @@ has "no posts match"
 run alice 0 boards </dev/null
 grep -q "^general .* 1 discussion " "$tmp/out" || fail "refused posts were stored: $(grep general "$tmp/out")"
 
-if [ "$fails" -ne 0 ]; then echo "$fails failures"; cat "$tmp/bbsd.log"; exit 1; fi
-echo "all command-interface checks passed"
+finish cmd-openssh

@@ -9,41 +9,12 @@
 # 10 MiB line, unknown menu numbers and words, escape sequences. The end of input in the
 # middle of a reply saves a draft that the next login offers back. A guest gets the public
 # pages only; join is refused with a line. The output must never contain an ESC byte. Needs BBSD and BBSCTL (set by meson); skips (77) without ssh.
-set -u
-command -v ssh >/dev/null 2>&1 || { echo "ssh not installed: skipped"; exit 77; }
+. "$(dirname "$0")/ssh-lib.sh"
 command -v sqlite3 >/dev/null 2>&1 || { echo "sqlite3 not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-# Started as root, bbsd serves as the user bbs (bbsctl init gives it $tmp/data): it must
-# be able to reach $tmp/data.
-chmod 711 "$tmp"
-D=$tmp/data
-pid=
 spid=
-cleanup() {
-  [ -n "$spid" ] && kill "$spid" 2>/dev/null
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  [ -n "${LINE_KEEP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+on_exit() { [ -z "$spid" ] || kill "$spid" 2>/dev/null; }
 ESC=$(printf '\033')
-
-"$BBSCTL" -d "$D" init >/dev/null || exit 1
-for u in alice bob; do
-  ssh-keygen -q -t ed25519 -N '' -f "$tmp/$u" || exit 1
-  "$BBSCTL" -d "$D" user add "$u" --key "$tmp/$u.pub" >/dev/null || exit 1
-done
-"$BBSD" -d "$D" -l 127.0.0.1 -p 0 -D 2>"$tmp/bbsd.log" &
-pid=$!
-i=0
-while [ ! -s "$D/bbsd.port" ]; do
-  i=$((i + 1)); [ $i -gt 100 ] && { echo "bbsd did not start"; cat "$tmp/bbsd.log"; exit 1; }
-  sleep 0.1   # waiting for the port file, with a deadline
-done
-port=$(cat "$D/bbsd.port")
-ssh-keygen -y -f "$D/ssh_host_ed25519_key" | sed "s/^/[127.0.0.1]:$port /" >"$tmp/known_hosts"
-SSH="ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o UserKnownHostsFile=$tmp/known_hosts -o StrictHostKeyChecking=yes -p $port"
+portal_up alice bob
 db() { sqlite3 -cmd ".timeout 5000" "$D/portal.db" "$1"; }
 
 # A discussion by bob, through the command interface.
@@ -255,5 +226,4 @@ done
 $SSH -T -i "$tmp/join" join@127.0.0.1 </dev/null >"$tmp/j" 2>&1
 grep -q "Joining needs a terminal" "$tmp/j" || { fail "join without a pty"; cat "$tmp/j"; }
 
-[ $fails -eq 0 ] && echo "line-openssh: all passed"
-exit $((fails > 0))
+finish line-openssh
