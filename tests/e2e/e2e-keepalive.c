@@ -12,7 +12,6 @@
  *   dropped link (where the member was is stored).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -34,57 +33,13 @@
 #define COUNT 2
 #define SLACK_MS 1500
 
-/* Starts bbsd with DIR/bbsd.conf (tc_fixture_start takes no configuration file). */
+/* Starts bbsd with a DIR/bbsd.conf for this test. */
 static void start_with_conf(struct tc_fixture *fx)
 {
-	char conf[TC_PATH_MAX + 16], port_path[TC_PATH_MAX + 16];
-	snprintf(conf, sizeof conf, "%s/bbsd.conf", fx->dir);
-	snprintf(port_path, sizeof port_path, "%s/bbsd.port", fx->dir);
-	FILE *f = fopen(conf, "w");
-	if (!f)
-		tc_fail("cannot write %s", conf);
-	fprintf(f, "# e2e-keepalive\nClientAliveInterval %d\nClientAliveCountMax %d\n", INTERVAL,
-		COUNT);
-	if (fclose(f) != 0)
-		tc_fail("cannot write %s", conf);
-
-	pid_t pid = fork();
-	if (pid < 0)
-		tc_fail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		char *argv[] = { fx->bbsd, "-f", conf, "-d", fx->dir, "-l", "127.0.0.1", "-p", "0",
-			"-D", NULL };
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		int logfd = open(fx->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (logfd < 0 || nul < 0 || dup2(nul, 0) < 0 || dup2(logfd, 1) < 0 ||
-		    dup2(logfd, 2) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	fx->bbsd_pid = pid;
-	int64_t deadline = tc_now_ms() + TC_WAIT_MS;
-	while (fx->port <= 0) {
-		char buf[32] = "";
-		int fd = open(port_path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			ssize_t n = read(fd, buf, sizeof buf - 1);
-			close(fd);
-			if (n > 0) {
-				buf[n] = '\0';
-				fx->port = atoi(buf);
-			}
-		}
-		if (fx->port > 0)
-			break;
-		if (!tc_fixture_alive(fx))
-			tc_fail("bbsd exited before it was listening");
-		if (tc_now_ms() > deadline)
-			tc_fail("bbsd wrote no port within %d ms", TC_WAIT_MS);
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-		nanosleep(&ts, NULL);   /* polling interval, not a fixed wait */
-	}
+	char text[256];
+	snprintf(text, sizeof text, "# e2e-keepalive\nClientAliveInterval %d\n"
+		"ClientAliveCountMax %d\n", INTERVAL, COUNT);
+	tc_fixture_start_conf(fx, text);
 }
 
 /* ---- a TCP proxy that can freeze ---- */

@@ -421,16 +421,29 @@ bool tc_fixture_alive(struct tc_fixture *fx)
 
 void tc_fixture_start(struct tc_fixture *fx)
 {
-	char port_path[TC_PATH_MAX];
+	tc_fixture_start_conf(fx, NULL);
+}
+
+void tc_fixture_start_conf(struct tc_fixture *fx, const char *conf_text)
+{
+	char port_path[TC_PATH_MAX], conf[TC_PATH_MAX];
 	int64_t deadline;
 	pid_t pid;
 
 	path_join(port_path, sizeof port_path, fx->dir, "bbsd.port");
+	path_join(conf, sizeof conf, fx->dir, "bbsd.conf");
+	if (conf_text) {
+		FILE *f = fopen(conf, "w");
+		if (!f || fputs(conf_text, f) == EOF || fclose(f) != 0)
+			tc_fail("cannot write %s", conf);
+	}
 	pid = fork();
 	if (pid < 0)
 		tc_fail("fork: %s", strerror(errno));
 	if (pid == 0) {
-		char *argv[] = { fx->bbsd, "-d", fx->dir, "-l", "127.0.0.1", "-p", "0", "-D", NULL };
+		char *plain[] = { fx->bbsd, "-d", fx->dir, "-l", "127.0.0.1", "-p", "0", "-D", NULL };
+		char *with_conf[] = { fx->bbsd, "-f", conf, "-d", fx->dir, "-l", "127.0.0.1", "-p",
+			"0", "-D", NULL };
 		int logfd, nul;
 
 		child_setup();
@@ -439,7 +452,7 @@ void tc_fixture_start(struct tc_fixture *fx)
 		if (logfd < 0 || nul < 0 || dup2(nul, 0) < 0 || dup2(logfd, 1) < 0 ||
 		    dup2(logfd, 2) < 0)
 			_exit(127);
-		exec_argv(argv);
+		exec_argv(conf_text ? with_conf : plain);
 	}
 	fx->bbsd_pid = pid;
 	deadline = tc_now_ms() + TC_WAIT_MS;

@@ -89,6 +89,9 @@ void tc_fixture_keygen(struct tc_fixture *fx, const char *name, char *path, size
  * DIR/bbsd.port holds the port. Fails the test if bbsd exits or the deadline passes.
  */
 void tc_fixture_start(struct tc_fixture *fx);
+/* As tc_fixture_start, with conf_text (when not NULL) written to DIR/bbsd.conf and given
+ * with -f, for tests of configuration keywords. */
+void tc_fixture_start_conf(struct tc_fixture *fx, const char *conf_text);
 /* True while the bbsd we started is running (not exited). */
 bool tc_fixture_alive(struct tc_fixture *fx);
 /* SIGTERM to bbsd, wait; SIGKILL after a deadline. Returns bbsd's wait status or -1. */
