@@ -181,6 +181,9 @@ struct store;
  * channel (its window of 1,280,000 bytes plus a packet), so that what libssh holds can always
  * be taken in one piece: see the top of relay.c. Heap, touched only as far as it is used. */
 #define RELAY_QUEUE (2 * 1024 * 1024)
+/* At the end of a session, the longest wait for the client to close after the exit status
+ * was sent (relay_finish): one round trip on a fast link, seconds on a lossy one. */
+#define RELAY_CLOSE_WAIT_MS 10000
 #define RELAY_COMMAND_MAX 4096  /* an exec request's command line (bbscmd's own limit) */
 
 struct conn {

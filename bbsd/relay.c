@@ -717,9 +717,12 @@ int relay_finish(struct conn *c)
 		ssh_channel_request_send_exit_status(c->channel, c->ui_status);
 		ssh_channel_send_eof(c->channel);
 		ssh_channel_close(c->channel);
-		/* Wait (briefly) for the client's own close, as sshd does: disconnecting first makes
-		 * clients fail with "Broken pipe" and exit 255 instead of the status just sent. */
-		for (int i = 0; i < 20 && !c->closing && ssh_is_connected(c->session); i++) {
+		/* Wait for the client's own close, as sshd does: disconnecting first makes clients
+		 * fail with "Broken pipe" or a reset and exit 255 instead of the status just sent.
+		 * On a fast link that is one round trip; a lossy 600 ms link can need several
+		 * seconds (retransmissions), so up to RELAY_CLOSE_WAIT_MS. */
+		for (int i = 0; i < RELAY_CLOSE_WAIT_MS / 100 && !c->closing &&
+		     ssh_is_connected(c->session); i++) {
 			if (ssh_event_dopoll(c->event, 100) == SSH_ERROR)
 				break;
 		}

@@ -137,12 +137,13 @@ cmd() {
 		>"$tmp/out" 2>"$tmp/err"
 	st=$?
 }
-# Over the shaped link, retrying what the link broke (255) up to three times: with --id that
-# is exactly what a member's script does.
+# Over the shaped link, retrying what the link broke (255) up to three times, with the same
+# input: with --id that is exactly what a member's script does.
 shaped() {
 	tries=0
+	cat >"$tmp/stdin"   # kept: every attempt sends the whole text again
 	while :; do
-		cmd "$NS_C" "$@"
+		cmd "$NS_C" "$@" <"$tmp/stdin"
 		[ "$st" != 255 ] && [ "$st" != 124 ] && return
 		tries=$((tries + 1))
 		[ $tries -lt 3 ] || return
