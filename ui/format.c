@@ -13,12 +13,15 @@
 #include "common/common.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-void ui_format_time(int64_t t, char *buf, size_t size)
+/* "YYYY-MM-DD HH:MM" (or only the day) of t in the member's time zone or in UTC; "" for
+ * t <= 0. */
+static void format_at(int64_t t, bool utc, bool day_only, char *buf, size_t size)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
@@ -26,33 +29,25 @@ void ui_format_time(int64_t t, char *buf, size_t size)
 	if (size == 0)
 		return;
 	buf[0] = '\0';
-	if (t <= 0 || !localtime_r(&tt, &tm))
+	if (t <= 0 || !(utc ? gmtime_r(&tt, &tm) : localtime_r(&tt, &tm)))
 		return;
-	if (strftime(buf, size, "%Y-%m-%d %H:%M", &tm) == 0)
+	if (strftime(buf, size, day_only ? "%Y-%m-%d" : "%Y-%m-%d %H:%M", &tm) == 0)
 		buf[0] = '\0';
+}
+
+void ui_format_time(int64_t t, char *buf, size_t size)
+{
+	format_at(t, false, false, buf, size);
 }
 
 void ui_format_date(int64_t t, char *buf, size_t size)
 {
-	char full[UI_TIME_LEN];
-
-	ui_format_time(t, full, sizeof full);
-	full[10] = '\0'; /* "YYYY-MM-DD HH:MM" -> "YYYY-MM-DD"; "" stays "" */
-	bbs_strlcpy(buf, full, size);
+	format_at(t, false, true, buf, size);
 }
 
 void ui_format_utc_day(int64_t t, char *buf, size_t size)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (size == 0)
-		return;
-	buf[0] = '\0';
-	if (t <= 0 || !gmtime_r(&tt, &tm))
-		return;
-	if (strftime(buf, size, "%Y-%m-%d", &tm) == 0)
-		buf[0] = '\0';
+	format_at(t, true, true, buf, size);
 }
 
 void ui_format_count(int64_t n, const char *one, const char *many, char *buf, size_t size)
