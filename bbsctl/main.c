@@ -293,23 +293,6 @@ static bool user_can_reach(const char *dir, uid_t uid, gid_t gid)
 	return ok;
 }
 
-/* True when every host key file in DIR belongs to root (and one exists). */
-static bool host_keys_of_root(const struct ctx *x)
-{
-	size_t found = 0;
-	for (size_t i = 0; i < sizeof keys_host_files / sizeof keys_host_files[0]; i++) {
-		char path[4200];
-		struct stat sb;
-		if (bbs_snprintf(path, sizeof path, "%s/%s", x->dir, keys_host_files[i]) != 0 ||
-		    lstat(path, &sb) != 0)
-			continue;
-		if (sb.st_uid != 0)
-			return false;
-		found++;
-	}
-	return found > 0;
-}
-
 /* init as root: DIR goes to the service user (--user NAME, or "bbs" if it exists), unless that
  * user could not reach it anyway. Returns 1 when DIR was given to it now, 0 when not, -1 on
  * error (printed). */
@@ -394,7 +377,7 @@ static int cmd_init(struct ctx *x, int argc, char **argv)
 		return 1;
 	/* Host keys root owns (bbsd reads them before it drops root, and the service user cannot
 	 * read them) are checked as root; all else is made and checked as DIR's owner. */
-	bool keys_of_root = geteuid() == 0 && host_keys_of_root(x);
+	bool keys_of_root = geteuid() == 0 && keys_host_owned_by_root(x->dir);
 	if (!keys_of_root && become_owner(x) != 0)
 		return 1;
 	int r = keys_host_ensure(x->dir);

@@ -277,23 +277,6 @@ static void drop_capabilities(void)
 		log_warn("cannot clear capabilities: %m");
 }
 
-/* True when every host key file that exists in dir belongs to root (and one does). */
-static bool host_keys_of_root(const char *dir)
-{
-	size_t found = 0;
-	for (size_t i = 0; i < sizeof keys_host_files / sizeof keys_host_files[0]; i++) {
-		char path[4200];
-		struct stat sb;
-		if (bbs_snprintf(path, sizeof path, "%s/%s", dir, keys_host_files[i]) != 0 ||
-		    lstat(path, &sb) != 0)
-			continue;
-		if (sb.st_uid != 0)
-			return false;
-		found++;
-	}
-	return found > 0;
-}
-
 /* Makes the missing host keys and loads them all, as the user bbsd is now (owner: its name
  * for messages). keys_host_ensure refuses, as sshd does, a key that group or others could
  * read (the mode is never repaired: it may have been copied already) or that another user
@@ -377,7 +360,7 @@ int main(int argc, char **argv)
 	 * creates there belongs to the service user. */
 	struct listener l;
 	listener_open(&cfg, &l);
-	bool keys_as_root = root && host_keys_of_root(cfg.dir);
+	bool keys_as_root = root && keys_host_owned_by_root(cfg.dir);
 	if (keys_as_root)
 		load_host_keys(&cfg, &l, "root");
 	if (root)

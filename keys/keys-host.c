@@ -281,3 +281,19 @@ out:
 	keys_lines_free(out, count);
 	return ret;
 }
+
+bool keys_host_owned_by_root(const char *dir)
+{
+	size_t found = 0;
+	for (size_t i = 0; i < sizeof keys_host_files / sizeof keys_host_files[0]; i++) {
+		char path[PATH_MAX];
+		struct stat sb;
+		if (bbs_snprintf(path, sizeof path, "%s/%s", dir, keys_host_files[i]) != 0 ||
+		    lstat(path, &sb) != 0)
+			continue;
+		if (sb.st_uid != 0)
+			return false;
+		found++;
+	}
+	return found > 0;
+}

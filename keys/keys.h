@@ -35,6 +35,10 @@ extern const char *const keys_host_files[3]; /* "ssh_host_ed25519_key", "ssh_hos
  * ownership or mode, BBS_ERR_INVALID for a wrong or broken key, BBS_ERR_IO, BBS_ERR_CRYPTO).
  */
 int keys_host_ensure(const char *dir);
+/* True when every host key file that exists in dir belongs to root, and one does: then bbsd
+ * started as root reads them before it drops its privileges (as sshd), and bbsctl leaves
+ * them to root. */
+bool keys_host_owned_by_root(const char *dir);
 
 /*
  * Writes one line per host key in dir to *lines (heap array of heap strings, caller frees with
