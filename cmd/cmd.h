@@ -174,9 +174,18 @@ void line_account(struct line *l);
  * false when none was set (no terminal, or the input ended): the session must end. */
 bool line_password_forced(struct line *l);
 void line_challenge(struct line *l);
-/* Moderators and sysops (line-admin.c): the report queue; the rest of the administration is
- * pointed to the full-screen UI and bbsctl. */
+/* Moderators and sysops (line-admin.c): the report queue; for sysops also the items of
+ * line-sysop.c. */
 void line_admin(struct line *l);
+/* The sysops' administration (line-sysop.c), each refused with a message for anyone but a
+ * sysop: members (applications, edit, verify, password reset, lock, silence, delete),
+ * invites (create, list, revoke), who is online (end a session), the audit log, the
+ * structure and content (site name, registration, guest access, pages, areas, boards). */
+void line_sysop_members(struct line *l);
+void line_sysop_invites(struct line *l);
+void line_sysop_online(struct line *l);
+void line_sysop_audit(struct line *l);
+void line_sysop_structure(struct line *l);   /* settings, pages, focus areas, boards */
 int line_challenge_submit(struct line *l, int64_t question_id, const char *title,
 	const char *draft_body);
 

@@ -2,8 +2,8 @@
  * line-admin.c: what moderators can do in the plain line mode: the report queue (open
  * reports, oldest first; one shown whole; resolved with a note). The discussion view
  * (line-boards.c) adds hiding and unhiding posts, locking and pinning for them.
- * The sysops' administration (members, invites, structure, sessions, the audit log) is left
- * to the full-screen UI and bbsctl: the menu says so.
+ * For sysops the menu adds members, invites, who is online, the audit log and the structure
+ * and content (line-sysop.c).
  *
  * The store checks the role of every call (BBS_ERR_DENIED otherwise) and writes the audit and
  * moderation record entries; this file only asks and shows.
@@ -81,19 +81,36 @@ static void reports(struct line *l)
 
 void line_admin(struct line *l)
 {
-	static const char help[] = "Administration: 1 reports from members; q back; x log off.\n";
+	static const char help_mod[] = "Administration: 1 reports from members; q back; x log "
+		"off.\n";
+	static const char help_sysop[] = "Administration: 1 reports from members; 2 members "
+		"(applications, edit, verify, password reset, lock, silence, delete); 3 invites "
+		"(create, list, revoke); 4 who is online (end a session); 5 the audit log (and its "
+		"chain); 6 structure and content (site name, registration, guest access, pages, "
+		"focus areas and boards); q back; x log off.\n";
 	while (!line_done(l)) {
+		/* Sysop items only for sysops; each also checks the role again when chosen. */
+		bool sysop = l->u->role >= STORE_ROLE_SYSOP;
 		fprintf(l->out, "\nAdministration\n  1. Reports from members\n");
-		if (l->u->role >= STORE_ROLE_SYSOP)
-			fprintf(l->out, "Members, invites, structure, who is online and the audit log "
-				"are in the full-screen UI (ssh -t) and in bbsctl on the server.\n");
+		if (sysop)
+			fprintf(l->out, "  2. Members - applications, edit, verify, password, lock, "
+				"delete\n  3. Invites - create, list, revoke\n  4. Who is online - end a "
+				"session\n  5. Audit log - entries, verify the chain\n  6. Structure and "
+				"content - settings, pages, focus areas, boards\n");
 		fprintf(l->out, "In a discussion, moderators also have h hide, u unhide, l lock or "
 			"unlock, p pin or unpin.\n");
 		char word[16];
-		int c = line_choose(l, "Administration: type 1, q back> ", 1, "", help, word,
-			sizeof word);
-		if (c != 1)
-			return;
-		reports(l);
+		int c = line_choose(l, sysop ? "Administration: type 1-6, q back> " :
+			"Administration: type 1, q back> ", sysop ? 6 : 1, "",
+			sysop ? help_sysop : help_mod, word, sizeof word);
+		switch (c) {
+		case 1: reports(l); break;
+		case 2: line_sysop_members(l); break;
+		case 3: line_sysop_invites(l); break;
+		case 4: line_sysop_online(l); break;
+		case 5: line_sysop_audit(l); break;
+		case 6: line_sysop_structure(l); break;
+		default: return;
+		}
 	}
 }

@@ -758,7 +758,9 @@ static void main_menu(struct line *l)
 		store_announcement_list_free(av, an);
 		if (l->u->role >= STORE_ROLE_MODERATOR) {
 			kinds[n++] = IT_ADMIN;
-			say(l, show, "  %d. Administration - reports from members\n", n);
+			say(l, show, "  %d. Administration - %s\n", n, l->u->role >= STORE_ROLE_SYSOP ?
+				"reports, members, invites, online, audit log, structure" :
+				"reports from members");
 		}
 		kinds[n++] = IT_ACCOUNT;
 		say(l, show, "  %d. Your account - profile, keys, password, preferences\n", n);

@@ -8,13 +8,14 @@
 # exactly once (through the command interface and sqlite3). Hostile input: invalid UTF-8, a
 # 10 MiB line, unknown menu numbers and words, escape sequences. The end of input in the
 # middle of a reply saves a draft that the next login offers back. A guest gets the public
-# pages only; join is refused with a line. The output must never contain an ESC byte. Needs BBSD and BBSCTL (set by meson); skips (77) without ssh.
+# pages only; join is refused with a line. A sysop approves a pending application (stored,
+# audited). The output must never contain an ESC byte. Needs BBSD and BBSCTL (set by meson); skips (77) without ssh.
 . "$(dirname "$0")/ssh-lib.sh"
 command -v sqlite3 >/dev/null 2>&1 || { echo "sqlite3 not installed: skipped"; exit 77; }
 spid=
 on_exit() { [ -z "$spid" ] || kill "$spid" 2>/dev/null; }
 ESC=$(printf '\033')
-portal_up alice bob
+portal_up alice bob root:sysop appl
 db() { sqlite3 -cmd ".timeout 5000" "$D/portal.db" "$1"; }
 
 # A discussion by bob, through the command interface.
@@ -203,6 +204,32 @@ expect "Message: r reply"
 send "x"
 finish
 [ "$(db "SELECT count(*) FROM messages")" = 1 ] || fail "a refused message was stored"
+
+# ---- a sysop approves an application over ssh -T ----
+# The pending application is set up directly in the database (joining needs a pty).
+db "UPDATE users SET status = 2 WHERE handle = 'appl';
+    INSERT INTO applications (user_id, reason, contact, login, created)
+    SELECT id, 'To help with the pilot', 'appl@example.org', 'key', strftime('%s','now')
+    FROM users WHERE handle = 'appl'"
+start root
+expect "Main menu: type"
+send "$(item 'Administration')"
+expect "Administration: type 1-6"
+send "2"
+expect "Members: type"
+send "$(item 'appl ')"
+expect "To help with the pilot"
+expect "Member: a approve"
+send "a"
+expect "Approve the application of appl? (y/n): "
+send "y"
+expect "Approved: appl can log in now."
+send "x"
+expect "Goodbye."
+finish
+[ "$(db "SELECT status FROM users WHERE handle = 'appl'")" = 0 ] || fail "appl not approved"
+[ "$(db "SELECT count(*) FROM audit WHERE action = 'application-accept'")" = 1 ] ||
+  fail "no audit entry for the approval"
 
 # A visitor without a pty: the public pages only, never what members wrote.
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/guest" || exit 1
