@@ -5,10 +5,20 @@
  * submitting (title, focus areas, explanation), changing and withdrawing one's own, the
  * results (counts by sector and region), earlier questions and the moderation record.
  *
+ * For moderators and sysops, as the full-screen UI's moderator keys (ui/challenge-act.c,
+ * ui/question.c) offer them: in one challenge, m merge it into another (its number asked,
+ * then y/n), h hide it (a reason members see, one line), s show it again (unhide), p promote
+ * it to a discussion in the first board of its first focus area (y/n); in the question's menu
+ * and in a list of challenges, s the question settings (text, opening and closing days,
+ * whether answers are visible before answering; saved, or asked as a new question). Hidden
+ * challenges keep their title for moderators. d opens the discussion a challenge became.
+ *
  * The store decides who sees what (answer-before-reveal, hidden ones blanked) and who may do
- * what (closed questions, silenced members, never endorsing one's own). Moderator functions
- * (merge, hide, promote) are left to the full-screen UI and bbsctl.
- * Must never: print store text that is not clean.
+ * what (closed questions, silenced members, never endorsing one's own, moderators only for
+ * the actions above). A member typing a moderator's letter is told so and nothing is asked;
+ * the store would refuse anyway. Merging into itself, into a hidden, withdrawn, merged or
+ * other question's challenge is refused here before the store is asked.
+ * Must never: print store text that is not clean, or open a moderator's prompt for a member.
  */
 #include "cmd/cmd.h"
 #include "common/common.h"
@@ -16,8 +26,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CH_PAGE 20
+#define Q_TEXT_MAX (STORE_FIELD_MAX * 4)   /* the question's text, as ui/question.c */
+#define Q_DAY 86400
 
 static void challenge_error(struct line *l, int r, const char *what)
 {
@@ -147,10 +160,302 @@ static void print_counts(struct line *l, const char *what, struct store_count *v
 	fputc('\n', l->out);
 }
 
+/* ---- moderators (as ui/challenge-act.c and ui/question.c) ---- */
+
+static bool is_moderator(const struct line *l)
+{
+	return l->u->role >= STORE_ROLE_MODERATOR;
+}
+
+/* A member typed a moderator's letter: nothing is asked (the store would refuse anyway). */
+static bool mod_refused(struct line *l)
+{
+	if (is_moderator(l))
+		return false;
+	fprintf(l->out, "Only moderators can do that: nothing was changed.\n");
+	return true;
+}
+
+/* The store's answer to a moderator action; true when it was done. */
+static bool mod_result(struct line *l, int r, const char *done, const char *what)
+{
+	if (r == 0)
+		fprintf(l->out, "%s\n", done);
+	else if (r == BBS_ERR_DENIED)
+		fprintf(l->out, "Only moderators can do that: nothing was %s.\n", what);
+	else if (r == BBS_ERR_NOTFOUND)
+		fprintf(l->out, "That challenge is no longer listed (withdrawn or merged meanwhile): "
+			"nothing was %s.\n", what);
+	else if (r == BBS_ERR_INVALID)
+		fprintf(l->out, "That cannot be done to this challenge: nothing was %s.\n", what);
+	else if (r == BBS_ERR_TOOBIG)
+		fprintf(l->out, "The reason is too long: nothing was %s.\n", what);
+	else if (r == BBS_ERR_EXISTS)
+		fprintf(l->out, "It is a discussion already: nothing was %s.\n", what);
+	else
+		fprintf(l->out, "Could not save (%s), please try again: nothing was %s.\n",
+			bbs_strerror(r), what);
+	return r == 0;
+}
+
+/* m: merges c into another challenge of the same question (asked), after y/n. True when
+ * merged (c is no longer listed). */
+static bool mod_merge(struct line *l, const struct store_challenge *c)
+{
+	char prompt[128], buf[CMD_LINE_MAX + 1];
+	int64_t into;
+	(void)bbs_snprintf(prompt, sizeof prompt, "Merge challenge %lld into which challenge? Its "
+		"number (empty: cancel): ", (long long)c->id);
+	if (!line_read(l, prompt, buf, sizeof buf) || !buf[0])
+		return false;
+	const char *p = buf + strspn(buf, "#");
+	if (!cmd_parse_id(p, &into)) {
+		fprintf(l->out, "Type a challenge number, such as 12: nothing was merged.\n");
+		return false;
+	}
+	if (into == c->id) {
+		fprintf(l->out, "A challenge cannot be merged into itself: nothing was merged.\n");
+		return false;
+	}
+	/* The store refuses what is withdrawn, merged or of another question too; saying which
+	 * spares the moderator a guess. A hidden one is refused here: what is merged into it
+	 * would vanish from members' view with it. */
+	struct store_challenge t = { 0 };
+	int r = store_challenge_get(l->st, l->u->id, into, &t);
+	bool ok = false;
+	if (r == BBS_ERR_DENIED)
+		fprintf(l->out, "Only moderators can do that: nothing was merged.\n");
+	else if (r != 0)
+		fprintf(l->out, "There is no challenge %lld: nothing was merged.\n", (long long)into);
+	else if (t.withdrawn)
+		fprintf(l->out, "Challenge %lld was withdrawn by its author: nothing was merged.\n",
+			(long long)into);
+	else if (t.merged_into)
+		fprintf(l->out, "Challenge %lld was merged into challenge %lld already: nothing was "
+			"merged.\n", (long long)into, (long long)t.merged_into);
+	else if (t.question_id != c->question_id)
+		fprintf(l->out, "Challenge %lld answers another question: nothing was merged.\n",
+			(long long)into);
+	else if (t.hidden)
+		fprintf(l->out, "Challenge %lld is hidden: show it again first (s), or merge it into "
+			"this one. Nothing was merged.\n", (long long)into);
+	else
+		ok = true;
+	if (ok) {
+		fprintf(l->out, "Into: challenge %lld, %s\n", (long long)into,
+			line_clean(l, t.title, false));
+		ok = line_yes(l, "Merge it? Its endorsements and its author go to that one. (y/n): ");
+		if (!ok)
+			fprintf(l->out, "Nothing was merged.\n");
+	}
+	store_challenge_finish(&t);
+	return ok && mod_result(l, store_challenge_merge(l->st, l->u->id, c->id, into),
+		"Merged; the moderation record shows it.", "merged");
+}
+
+/* h: hides c with a reason members see (one line, 1..STORE_FIELD_MAX bytes). */
+static bool mod_hide(struct line *l, const struct store_challenge *c)
+{
+	char reason[CMD_LINE_MAX + 1];
+	if (!line_read(l, "Reason for hiding, shown to members (one line; empty: cancel): ", reason,
+		sizeof reason))
+		return false;
+	if (!reason[0]) {
+		fprintf(l->out, "Not hidden: a reason is needed, members see it.\n");
+		return false;
+	}
+	if (strlen(reason) > STORE_FIELD_MAX) {
+		fprintf(l->out, "That reason is too long (at most %d bytes): nothing was hidden.\n",
+			STORE_FIELD_MAX);
+		return false;
+	}
+	return mod_result(l, store_challenge_hide(l->st, l->u->id, c->id, reason),
+		"Hidden; the moderation record shows it.", "hidden");
+}
+
+/* s: shows a hidden c again. */
+static bool mod_unhide(struct line *l, const struct store_challenge *c)
+{
+	if (!c->hidden) {
+		fprintf(l->out, "This challenge is not hidden.\n");
+		return false;
+	}
+	return mod_result(l, store_challenge_unhide(l->st, l->u->id, c->id), "Shown again.",
+		"changed");
+}
+
+/* p: starts a discussion from c in the first board of its first focus area (as the UI does),
+ * after y/n. */
+static bool mod_promote(struct line *l, const struct store_challenge *c)
+{
+	if (c->thread_id > 0) {
+		fprintf(l->out, "Already a discussion (d opens it).\n");
+		return false;
+	}
+	if (c->hidden) {
+		fprintf(l->out, "A hidden challenge is not made a discussion: show it again first "
+			"(s).\n");
+		return false;
+	}
+	struct store_board *v = NULL;
+	size_t n = 0;
+	if (c->nareas == 0 || store_board_list(l->st, l->u->id, c->areas[0], &v, &n) != 0 ||
+	    n == 0) {
+		store_board_list_free(v, n);
+		fprintf(l->out, "Its focus area has no board to start the discussion in.\n");
+		return false;
+	}
+	int64_t board = v[0].id, thread = 0;
+	fprintf(l->out, "The discussion starts in the board %s, by the challenge's author, with "
+		"its title and explanation.\n", line_clean(l, v[0].name, false));
+	store_board_list_free(v, n);
+	if (!line_yes(l, "Promote it to a discussion? (y/n): ")) {
+		fprintf(l->out, "Nothing was promoted.\n");
+		return false;
+	}
+	return mod_result(l, store_challenge_promote(l->st, l->u->id, c->id, board, &thread),
+		"Promoted to a discussion; d opens it.", "promoted");
+}
+
+/* "YYYY-MM-DD" (a UTC day) to the start of that day; "" to 0. False for anything else. */
+static bool parse_day(const char *s, int64_t *out)
+{
+	int y, m, d;
+	char tail;
+	*out = 0;
+	if (!*s)
+		return true;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != d)   /* 2025-02-30 is not a day */
+		return false;
+	*out = (int64_t)t;
+	return true;
+}
+
+/* A UTC day as "YYYY-MM-DD", or none when t is 0. */
+static void fmt_day(int64_t t, const char *none, char out[20])
+{
+	if (t <= 0) {
+		bbs_strlcpy(out, none, 20);
+		return;
+	}
+	cmd_fmt_time(t, out);
+	out[10] = '\0';
+}
+
+static const char settings_help[] =
+	"Question settings: 1 the question's text; 2 the day it opens; 3 the day it closes; 4 "
+	"whether answers are visible before answering (switches); 5 save the changes; 6 ask it as "
+	"a new question (the current one goes to the archive); q back, unsaved changes are lost; "
+	"x log off.\n";
+
+/* s: the question settings (moderators), as ui/question.c: nothing is stored before 5 or 6. */
+static void question_settings(struct line *l, int64_t qid)
+{
+	if (mod_refused(l))
+		return;
+	struct store_question q = { 0 };
+	if (store_question_get(l->st, qid, &q) != 0) {
+		store_question_finish(&q);
+		fprintf(l->out, "The question cannot be read right now.\n");
+		return;
+	}
+	char *text = xstrdup(q.text ? q.text : ""), *intro = xstrdup(q.intro ? q.intro : "");
+	int64_t opens = q.opens, closes = q.closes;
+	bool reveal = q.reveal_after_answer;
+	store_question_finish(&q);
+	bool show = true;
+	while (!line_done(l)) {
+		char a[20], b[20], word[16], buf[CMD_LINE_MAX + 1];
+		if (show) {
+			fmt_day(opens, "now", a);
+			fmt_day(closes, "never", b);
+			fprintf(l->out, "\nQuestion settings (dates are UTC days; nothing is stored "
+				"before 5 or 6)\n  1. Question:\n");
+			line_print_text(l, text);
+			fprintf(l->out, "  2. Opens (YYYY-MM-DD, empty = now): %s\n  3. Closes "
+				"(YYYY-MM-DD, empty = never): %s\n  4. Answers visible before answering: "
+				"%s\n  5. Save changes\n  6. Ask as a new question\n", a, b,
+				reveal ? "no" : "yes");
+		}
+		show = true;
+		int c = line_choose(l, "Question settings: type 1-6, q back> ", 6, "", settings_help,
+			word, sizeof word);
+		if (c <= 0)
+			break;
+		if (c == 1) {
+			char *body = NULL;
+			struct line_body lb = { .what = "the question (it replaces the old text)",
+				.max = Q_TEXT_MAX, .title = "" };
+			if (line_body(l, &lb, &body) != 0)
+				continue;
+			size_t len = strlen(body);
+			while (len > 0 && body[len - 1] == '\n')
+				body[--len] = '\0';
+			if (!body[strspn(body, " \n")]) {
+				fprintf(l->out, "The question must not be empty: the text was kept.\n");
+				free(body);
+			} else {
+				free(text);
+				text = body;
+			}
+		} else if (c == 2 || c == 3) {
+			int64_t t;
+			if (!line_read(l, c == 2 ? "Opens (YYYY-MM-DD, empty = now): " :
+				"Closes (YYYY-MM-DD, empty = never): ", buf, sizeof buf))
+				break;
+			if (!parse_day(buf, &t))
+				fprintf(l->out, "Dates are YYYY-MM-DD: nothing was changed.\n");
+			else if (c == 2)
+				opens = t;
+			else
+				closes = t > 0 ? t + Q_DAY - 1 : 0;   /* until the end of that day */
+		} else if (c == 4) {
+			reveal = !reveal;
+		} else if (closes > 0 && closes <= opens) {
+			fprintf(l->out, "It must close after it opens: nothing was stored.\n");
+			show = false;
+		} else {
+			bool as_new = c == 6;
+			int64_t id = 0;
+			int r;
+			if (as_new && !line_yes(l, "Ask this as a new question? The current one goes to "
+				"the archive. (y/n): ")) {
+				fprintf(l->out, "Nothing was stored.\n");
+				show = false;
+				continue;
+			}
+			r = as_new ? store_question_create(l->st, l->u->id, text, "", opens, closes,
+				reveal, &id) : store_question_update(l->st, l->u->id, qid, text, intro,
+				opens, closes, reveal);
+			if (r == 0) {
+				fprintf(l->out, as_new ? "Asked as a new question.\n" : "Question saved.\n");
+				break;
+			}
+			if (r == BBS_ERR_DENIED)
+				fprintf(l->out, "Only moderators can do that: nothing was stored.\n");
+			else if (r == BBS_ERR_INVALID || r == BBS_ERR_TOOBIG)
+				fprintf(l->out, "The question must be 1 to %d bytes: nothing was stored.\n",
+					Q_TEXT_MAX);
+			else
+				fprintf(l->out, "Could not save (%s), please try again: nothing was "
+					"stored.\n", bbs_strerror(r));
+			show = false;
+		}
+	}
+	free(text);
+	free(intro);
+}
+
 static const char one_help[] =
 	"Challenge choices: e endorse it; u take your endorsement back; ! report it to the "
-	"moderators; yours only: c change it (while the question is open), w withdraw it; q back; "
-	"x log off.\n";
+	"moderators; d the discussion it became; yours only: c change it (while the question is "
+	"open), w withdraw it; moderators: m merge it into another, h hide it (asks a reason), s "
+	"show it again, p promote it to a discussion; q back; x log off.\n";
 
 /* The author changes their challenge: title, areas and explanation, all typed again. */
 static void challenge_change(struct line *l, const struct store_challenge *c)
@@ -188,6 +493,28 @@ static void challenge_change(struct line *l, const struct store_challenge *c)
 	fprintf(l->out, "Your challenge is changed.\n");
 }
 
+/* One of the moderators' letters in one challenge. */
+static bool mod_key(const char *word)
+{
+	return word[0] && !word[1] && strchr("mhsp", word[0]);
+}
+
+/* A moderator's letter in one challenge (members are refused): true when c changed. *gone
+ * is set when c is no longer listed (merged). */
+static bool challenge_moderate(struct line *l, const struct store_challenge *c, char key,
+	bool *gone)
+{
+	if (mod_refused(l))
+		return false;
+	switch (key) {
+	case 'm': return *gone = mod_merge(l, c);
+	case 'h': return mod_hide(l, c);
+	case 's': return mod_unhide(l, c);
+	case 'p': return mod_promote(l, c);
+	default: return false;
+	}
+}
+
 static void challenge_one(struct line *l, int64_t id)
 {
 	bool show = true;  /* false: only a message was printed, the challenge stands */
@@ -199,11 +526,14 @@ static void challenge_one(struct line *l, int64_t id)
 			fprintf(l->out, "That challenge cannot be shown.\n");
 			return;
 		}
+		bool mod = is_moderator(l);
 		if (show) {
 			char when[LINE_TIME_LEN];
 			line_time(l, c.created, when);
-			fprintf(l->out, "\nChallenge %lld: %s\n", (long long)c.id,
-				c.hidden ? "[hidden by a moderator]" : line_clean(l, c.title, false));
+			/* Moderators see a hidden challenge's title (the store blanks it for members). */
+			fprintf(l->out, "\nChallenge %lld: %s%s\n", (long long)c.id,
+				c.hidden && !mod ? "[hidden by a moderator]" : line_clean(l, c.title, false),
+				c.hidden && mod ? " [hidden by a moderator]" : "");
 			fprintf(l->out, "  By ");
 			cmd_print_party(l->out, line_clean(l, c.author_name, false),
 				line_clean(l, c.author_handle, false));
@@ -213,6 +543,10 @@ static void challenge_one(struct line *l, int64_t id)
 			if (c.hidden)
 				fprintf(l->out, "  Hidden by a moderator: %s\n",
 					line_clean(l, c.hidden_reason, false));
+			if (c.withdrawn)
+				fprintf(l->out, "  Withdrawn by its author.\n");
+			if (c.merged_into)
+				fprintf(l->out, "  Merged into challenge %lld.\n", (long long)c.merged_into);
 			if (c.body && c.body[0])
 				line_print_text(l, c.body);
 			fprintf(l->out, "  Endorsements: %lld%s\n", (long long)c.endorsements,
@@ -223,21 +557,39 @@ static void challenge_one(struct line *l, int64_t id)
 				print_counts(l, "By sector", cv, cn);
 			store_count_list_free(cv, cn);
 			if (c.thread_id)
-				fprintf(l->out, "  Promoted to discussion %lld.\n", (long long)c.thread_id);
+				fprintf(l->out, "  Promoted to discussion %lld (d opens it).\n",
+					(long long)c.thread_id);
 		}
 		show = true;
 		bool mine = c.author_id == l->u->id;
 		char word[16];
-		int k = line_choose(l, mine ? "Challenge: c change, w withdraw it, q back> "
-			: "Challenge: e endorse, u take back, ! report, q back> ", 0,
-			mine ? "c w" : "e u !", one_help, word, sizeof word);
+		/* The moderators' letters are known to everyone so that a member is told "only
+		 * moderators" rather than "unknown choice". */
+		int k = line_choose(l, mine ? (mod ? "Challenge: c change, w withdraw, m/h/s/p "
+			"moderate, q back, ? help> " : "Challenge: c change, w withdraw it, q back> ")
+			: (mod ? "Challenge: e endorse, u take back, ! report, m/h/s/p moderate, q back, ? "
+			"help> " : "Challenge: e endorse, u take back, ! report, q back> "), 0,
+			mine ? "c w d m h s p" : "e u ! d m h s p", one_help, word, sizeof word);
+		bool gone = false;
 		if (k == 0 && strcmp(word, "c") == 0 && mine)
 			challenge_change(l, &c);
+		else if (k == 0 && mod_key(word))
+			show = challenge_moderate(l, &c, word[0], &gone);
+		int64_t thread = c.thread_id;
 		store_challenge_finish(&c);
-		if (k < 0 || strcmp(word, "q") == 0)
+		if (k < 0 || strcmp(word, "q") == 0 || gone)
 			return;
-		if (strcmp(word, "c") == 0)
+		if (strcmp(word, "c") == 0 || mod_key(word))
 			continue;
+		if (strcmp(word, "d") == 0) {
+			if (thread > 0)
+				line_thread(l, thread, 0);
+			else {
+				fprintf(l->out, "Not a discussion yet.\n");
+				show = false;
+			}
+			continue;
+		}
 		if (strcmp(word, "!") == 0) {
 			line_report(l, STORE_REPORT_CHALLENGE, id);
 			show = false;
@@ -270,7 +622,8 @@ static void challenge_list(struct line *l, int64_t qid, enum store_challenge_ord
 	bool own)
 {
 	static const char help[] = "Challenges: a number shows that one; m more; p previous page; "
-		"q back; x log off.\n";
+		"moderators: s the question settings; q back; x log off.\n";
+	bool mod = is_moderator(l);
 	int64_t off = 0;
 	bool show = true;  /* false: only a message was printed, the list stands */
 	while (!line_done(l)) {
@@ -287,17 +640,26 @@ static void challenge_list(struct line *l, int64_t qid, enum store_challenge_ord
 				fprintf(l->out, "Others' answers are shown once you have submitted your own.\n");
 			fprintf(l->out, "\nChallenges%s:\n", own ? " you submitted" : order == STORE_CH_NEWEST
 				? ", newest first" : ", most endorsed first");
-			for (size_t i = 0; i < n; i++)
-				fprintf(l->out, "  %zu. %s - %lld endorsement%s%s\n", i + 1,
-					v[i].hidden ? "[hidden by a moderator]" : line_clean(l, v[i].title, false),
+			/* Moderators: the title of a hidden one too, and each one's number (merging
+			 * asks for it). */
+			for (size_t i = 0; i < n; i++) {
+				fprintf(l->out, "  %zu. %s%s - %lld endorsement%s%s", i + 1,
+					v[i].hidden && !mod ? "[hidden by a moderator]"
+					: line_clean(l, v[i].title, false),
+					v[i].hidden && mod ? " [hidden by a moderator]" : "",
 					(long long)v[i].endorsements, v[i].endorsements == 1 ? "" : "s",
 					v[i].endorsed_by_viewer ? ", you endorse it" : "");
+				if (mod)
+					fprintf(l->out, " (challenge %lld)", (long long)v[i].id);
+				fputc('\n', l->out);
+			}
 			if (n == 0)
 				fprintf(l->out, "  None%s.\n", off ? " more" : " yet");
 		}
 		show = true;
 		char word[16];
-		int c = line_choose(l, "Challenges: type a number to show, m more, q back> ", (int)n, "m p",
+		int c = line_choose(l, mod ? "Challenges: type a number to show, m more, s settings, q "
+			"back> " : "Challenges: type a number to show, m more, q back> ", (int)n, "m p s",
 			help, word, sizeof word);
 		int64_t open = c > 0 ? v[c - 1].id : 0;
 		store_challenge_list_free(v, n);
@@ -313,6 +675,8 @@ static void challenge_list(struct line *l, int64_t qid, enum store_challenge_ord
 		}
 		else if (strcmp(word, "p") == 0)
 			off = off > CH_PAGE ? off - CH_PAGE : 0;
+		else if (strcmp(word, "s") == 0)
+			question_settings(l, qid);
 		else
 			line_unknown(l);
 	}
@@ -412,8 +776,8 @@ static void archive(struct line *l)
 
 static const char question_help[] =
 	"The challenge question: 1 challenges by endorsements, 2 newest first, 3 your own, 4 "
-	"submit a challenge, 5 results, 6 earlier questions, 7 the moderation record; q back; x "
-	"log off.\n";
+	"submit a challenge, 5 results, 6 earlier questions, 7 the moderation record; moderators: "
+	"s the question settings; q back; x log off.\n";
 
 void line_challenge(struct line *l)
 {
@@ -456,8 +820,9 @@ void line_challenge(struct line *l)
 			"  3. Your challenges\n  4. Submit a challenge\n  5. Results\n"
 			"  6. Earlier questions\n  7. The moderation record\n");
 		char word[16];
-		int c = line_choose(l, "Challenge question: type 1-7, q back> ", 7, "", question_help,
-			word, sizeof word);
+		int c = line_choose(l, is_moderator(l) ? "Challenge question: type 1-7, s settings, q "
+			"back> " : "Challenge question: type 1-7, q back> ", 7, "s", question_help, word,
+			sizeof word);
 		if (c == 5)
 			results(l, &q);
 		store_question_finish(&q);
@@ -471,7 +836,11 @@ void line_challenge(struct line *l)
 		case 5: break;
 		case 6: archive(l); break;
 		case 7: modlog(l); break;
-		default: line_unknown(l);
+		default:
+			if (strcmp(word, "s") == 0)
+				question_settings(l, qid);
+			else
+				line_unknown(l);
 		}
 	}
 }
