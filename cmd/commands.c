@@ -156,8 +156,10 @@ static bool parse_date(const char *s, int64_t *t)
 		end = strptime(end + 1, "%H:%M", &tm);
 	if (!end || *end)
 		return false;
+	int mday = tm.tm_mday, mon = tm.tm_mon;
 	*t = (int64_t)timegm(&tm);
-	return *t > 0;
+	/* timegm moves an impossible day on (2025-02-30 -> 2025-03-02): refuse it instead. */
+	return *t > 0 && tm.tm_mday == mday && tm.tm_mon == mon;
 }
 
 static int c_digest(struct ctx *x, int argc, char **argv)

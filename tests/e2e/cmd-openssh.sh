@@ -48,6 +48,8 @@ run alice 2 post </dev/null
 err_has "usage: post"
 run alice 2 read abc </dev/null
 run alice 2 digest --since yesterday </dev/null
+run alice 2 digest --since 2025-02-30 </dev/null   # no such day (not 2 March)
+run alice 2 digest --since 2025-13-01 </dev/null
 run alice 2 "post general --title 'unterminated" </dev/null
 err_has "not closed"
 run alice 2 "$(printf 'search \033[2Jx')" </dev/null
