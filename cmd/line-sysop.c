@@ -31,6 +31,18 @@
 #define SYS_INVITE_DAYS_MAX 365
 #define SYS_ONLY "Only sysops can do that.\n"
 
+/* A page of rows from the store appended to the rows already shown: the new array (the
+ * page's own array is freed; its elements now belong to the result). */
+static void *append_page(void *v, size_t n, void *page, size_t pn, size_t size)
+{
+	if (pn) {
+		v = xrealloc(v, (n + pn) * size);
+		memcpy((char *)v + n * size, page, pn * size);
+	}
+	free(page);
+	return v;
+}
+
 /* True (and a message) when the member is not a sysop: every entry point and action asks. */
 static bool refuse(struct line *l)
 {
@@ -560,11 +572,7 @@ void line_sysop_members(struct line *l)
 				query[0] = '\0';
 				pn = 0;
 			}
-			if (pn) {
-				v = xrealloc(v, (n + pn) * sizeof v[0]);
-				memcpy(v + n, p, pn * sizeof p[0]);
-			}
-			free(p);  /* the array only: the structs moved to v */
+			v = append_page(v, n, p, pn, sizeof v[0]);
 			n += pn;
 			more = r == 0 && pn == SYS_PAGE;
 		}
@@ -876,11 +884,7 @@ void line_sysop_audit(struct line *l)
 				filter[0] = '\0';
 				pn = 0;
 			}
-			if (pn) {
-				v = xrealloc(v, (n + pn) * sizeof v[0]);
-				memcpy(v + n, p, pn * sizeof p[0]);
-			}
-			free(p);   /* the array only: the entries moved to v */
+			v = append_page(v, n, p, pn, sizeof v[0]);
 			n += pn;
 			more = r == 0 && pn == SYS_PAGE;
 		}
