@@ -25,20 +25,29 @@
 
 /* The plain line mode: everything on stdout (one ordered stream for a pipe), flushed at
  * every prompt. */
-static int run_line(const char *dir, const char *handle)
+/* Opens DIR/portal.db for the line mode, with stdout fully buffered (the line mode flushes
+ * at each prompt). Says so on stdout and returns false when the database is not there. */
+static bool line_store_open(const char *dir, struct store **st)
 {
 	char path[4096];
 	struct stat sb;
-	struct store *st = NULL;
-	struct store_user *u = NULL;
 	static char obuf[16384];
 	(void)setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	if (bbs_snprintf(path, sizeof path, "%s/portal.db", dir) != 0 || stat(path, &sb) != 0 ||
-	    store_open(path, &st) != 0) {
+	    store_open(path, st) != 0) {
 		printf("The portal's database is not available. Please try later.\n");
 		fflush(stdout);
-		return 1;
+		return false;
 	}
+	return true;
+}
+
+static int run_line(const char *dir, const char *handle)
+{
+	struct store *st = NULL;
+	struct store_user *u = NULL;
+	if (!line_store_open(dir, &st))
+		return 1;
 	if (store_user_get(st, handle, &u) != 0 || u->status != STORE_STATUS_ACTIVE) {
 		printf("This account cannot use the portal.\n");
 		fflush(stdout);
@@ -53,17 +62,9 @@ static int run_line(const char *dir, const char *handle)
 
 static int run_guest(const char *dir)
 {
-	char path[4096];
-	struct stat sb;
 	struct store *st = NULL;
-	static char obuf[16384];
-	(void)setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-	if (bbs_snprintf(path, sizeof path, "%s/portal.db", dir) != 0 || stat(path, &sb) != 0 ||
-	    store_open(path, &st) != 0) {
-		printf("The portal's database is not available. Please try later.\n");
-		fflush(stdout);
+	if (!line_store_open(dir, &st))
 		return 1;
-	}
 	int status = line_guest(st, stdin, stdout);
 	store_close(st);
 	return status;
