@@ -102,24 +102,31 @@ static void set_source(struct conn *c)
 	c->source[n] = '\0';
 }
 
+/* The audit log's target ("user NAME": what the client typed, escaped and cut to 64 bytes)
+ * and detail ("METHOD[ DETAIL]") of a login entry. */
+static void audit_fields(const char *user, const char *method, const char *detail,
+	char target[160], char what[512])
+{
+	char *u = text_escape_log(user ? user : "", 64);
+	if (bbs_snprintf(target, 160, "user %s", u) != 0)
+		bbs_strlcpy(target, "user ?", 160);
+	if (bbs_snprintf(what, 512, "%s%s%s", method, detail && detail[0] ? " " : "",
+		detail && detail[0] ? detail : "") != 0)
+		bbs_strlcpy(what, method, 512);
+	free(u);
+}
+
 /* Appends a login entry to the audit log. actor_id: the member, -1 for none (a failure or a
- * visitor). user is what the client typed: escaped and cut to 64 bytes. A failure to write
- * is logged, never a reason to refuse or to let in. */
+ * visitor). A failure to write is logged, never a reason to refuse or to let in. */
 static void audit_login(struct conn *c, int64_t actor_id, const char *action, const char *user,
 	const char *method, const char *detail)
 {
 	char target[160], what[512];
-	char *u = text_escape_log(user ? user : "", 64);
-	if (bbs_snprintf(target, sizeof target, "user %s", u) != 0)
-		bbs_strlcpy(target, "user ?", sizeof target);
-	if (bbs_snprintf(what, sizeof what, "%s%s%s", method, detail && detail[0] ? " " : "",
-		detail && detail[0] ? detail : "") != 0)
-		bbs_strlcpy(what, method, sizeof what);
+	audit_fields(user, method, detail, target, what);
 	if (!c->st || store_audit_append(c->st, actor_id, action, target, what,
 		c->source[0] ? c->source : NULL) != 0)
 		conn_event(c, BBS_LOG_WARN, "error", user ? user : "", "what=audit-append action=%s",
 			action);
-	free(u);
 }
 
 /* A name as the client typed it, for one key=value field: escaped (text_escape_log: control,
@@ -230,19 +237,18 @@ static void mark_authenticated(struct conn *c)
 	}
 }
 
-/* A member proved their credential (fp: the key's fingerprint, or NULL). */
+/* A member proved their credential (key_id and fp: the key and its fingerprint, or 0 and
+ * NULL). The login time, the key's use and the audit entry are one write (one disk sync). */
 static void auth_succeeded(struct conn *c, const struct store_user *u, const char *method,
-	const char *fp)
+	int64_t key_id, const char *fp)
 {
-	char detail[256];
+	char detail[256], target[160], what[512];
 	const char *note = u->status == STORE_STATUS_PENDING ? "(application pending)"
 		: u->status == STORE_STATUS_DECLINED ? "(application declined)" : NULL;
+	bool active = u->status == STORE_STATUS_ACTIVE;
 	bbs_strlcpy(c->handle, u->handle, sizeof c->handle);
 	mark_authenticated(c);
-	if (u->status == STORE_STATUS_ACTIVE) {
-		if (store_user_touch_login(c->st, u->id) != 0)
-			conn_event(c, BBS_LOG_WARN, "error", NULL, "what=login-time");
-	} else {
+	if (!active) {
 		/* Not a login to the portal: the one line, then the connection ends. */
 		c->refusal = u->status == STORE_STATUS_PENDING ? LINE_PENDING : LINE_DECLINED;
 	}
@@ -253,7 +259,10 @@ static void auth_succeeded(struct conn *c, const struct store_user *u, const cha
 		fp ? fp : "", u->status == STORE_STATUS_PENDING ? " application=pending"
 		: u->status == STORE_STATUS_DECLINED ? " application=declined" : "");
 	c->user_id = u->id;
-	audit_login(c, u->id, "login", u->handle, method, detail);
+	audit_fields(u->handle, method, detail, target, what);
+	if (store_login_record(c->st, u->id, active, active ? key_id : 0, target, what,
+		c->source[0] ? c->source : NULL) != 0)
+		conn_event(c, BBS_LOG_WARN, "error", NULL, "what=login-record");
 }
 
 /* A counted failure: audited (the name as typed, the method), then counted. */
@@ -380,7 +389,7 @@ static bool check_password(struct conn *c, const char *user, const char *pw, con
 		/* A successful password login clears the name's count. */
 		if (c->cfg->auth_backoff_base_ms > 0 && store_throttle_clear(c->st, user) != 0)
 			conn_event(c, BBS_LOG_WARN, "error", u->handle, "what=backoff-clear");
-		auth_succeeded(c, u, method, NULL);
+		auth_succeeded(c, u, method, 0, NULL);
 	} else {
 		log_failed(c, user, method, NULL, NULL);
 		auth_failed(c, user, method);
@@ -500,9 +509,7 @@ static int on_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct
 		 * failure (clients offer every key they hold). */
 		rc = key_id ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
 	} else if (state == SSH_PUBLICKEY_STATE_VALID && key_id) {
-		if (u->status == STORE_STATUS_ACTIVE && store_key_touch(c->st, key_id) != 0)
-			conn_event(c, BBS_LOG_WARN, "error", u->handle, "what=key-use");
-		auth_succeeded(c, u, "publickey", fp);
+		auth_succeeded(c, u, "publickey", key_id, fp);
 		rc = SSH_AUTH_SUCCESS;
 	} else {
 		char *kfp = key_fingerprint(pubkey);

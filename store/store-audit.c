@@ -244,6 +244,45 @@ int store_audit_append(struct store *st, int64_t actor_id, const char *action,
 	return store_write(st, audit_append_tx, &w);
 }
 
+struct login_w {
+	int64_t user_id, key_id;
+	bool touch;
+	const char *target, *detail, *source;
+};
+
+static int login_record_tx(struct store *st, void *ctx)
+{
+	struct login_w *w = ctx;
+	int64_t args[2] = { w->user_id, bbs_now() };
+	int err = 0;
+	if (w->touch) {
+		err = store_run_i64(st, "UPDATE users SET last_login = ?2 WHERE id = ?1", args, 2,
+			NULL, "record login");
+		if (err >= 0 && sqlite3_changes(st->db) == 0)
+			err = BBS_ERR_NOTFOUND;
+	}
+	if (err >= 0 && w->key_id > 0) {
+		int64_t kargs[3] = { w->key_id, bbs_now(), w->user_id };
+		err = store_run_i64(st, "UPDATE user_keys SET last_used = ?2 "
+			"WHERE id = ?1 AND user_id = ?3", kargs, 3, NULL, "record key use");
+		if (err >= 0 && sqlite3_changes(st->db) == 0)
+			err = BBS_ERR_NOTFOUND;   /* no such key of this member */
+	}
+	if (err >= 0)
+		err = store_audit_add(st, w->user_id, "login", w->target, w->detail, w->source);
+	return err;
+}
+
+int store_login_record(struct store *st, int64_t user_id, bool touch, int64_t key_id,
+	const char *target, const char *detail, const char *source)
+{
+	if (!st || user_id <= 0 || key_id < 0)
+		return BBS_ERR_INVALID;
+	struct login_w w = { .user_id = user_id, .key_id = key_id, .touch = touch,
+		.target = target, .detail = detail, .source = source };
+	return store_write(st, login_record_tx, &w);
+}
+
 /* ---- reading ---- */
 
 static void read_audit(sqlite3_stmt *stmt, void *elem)

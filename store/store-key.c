@@ -162,12 +162,6 @@ int store_key_remove(struct store *st, int64_t user_id, const char *fingerprint)
 		user_id, 0, fingerprint, "remove key");
 }
 
-int store_key_touch(struct store *st, int64_t key_id)
-{
-	return store_change_row(st, "UPDATE user_keys SET last_used = ?2 WHERE id = ?1", key_id,
-		bbs_now(), NULL, "record key use");
-}
-
 struct key_remove_own {
 	int64_t user_id;
 	const char *fingerprint;

@@ -357,12 +357,6 @@ int store_user_reset_password(struct store *st, int64_t id, const char *pwhash)
 		checked, "reset user password");
 }
 
-int store_user_touch_login(struct store *st, int64_t id)
-{
-	return store_change_row(st, "UPDATE users SET last_login = ?2 WHERE id = ?1", id, bbs_now(),
-		NULL, "record login");
-}
-
 /* ---- profile and preferences (schema 4) ---- */
 
 struct profile_set {

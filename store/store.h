@@ -124,7 +124,7 @@ int store_user_get_by_id(struct store *st, int64_t id, struct store_user **out);
 /* All users ordered by handle, removed members left out; *v is a heap array of heap structs. */
 int store_user_list(struct store *st, struct store_user ***v, size_t *n);
 /* The setters return BBS_ERR_NOTFOUND for an unknown id, BBS_ERR_INVALID for a value
- * outside its enum. touch_login sets last_login to now. */
+ * outside its enum. (last_login and a key's last use: store_login_record.) */
 int store_user_set_status(struct store *st, int64_t id, int status);
 int store_user_set_role(struct store *st, int64_t id, int role);
 /* pwhash may be NULL to remove the password. Clears must_change_password (the member chose
@@ -133,7 +133,6 @@ int store_user_set_password(struct store *st, int64_t id, const char *pwhash);
 /* A sysop's password reset: sets the password and must_change_password, so that the member
  * must choose a new one at the next login. pwhash must not be NULL (BBS_ERR_INVALID). */
 int store_user_reset_password(struct store *st, int64_t id, const char *pwhash);
-int store_user_touch_login(struct store *st, int64_t id);
 
 /* ---- user keys (authorized public keys) ---- */
 struct store_key {
@@ -160,8 +159,6 @@ int store_key_remove(struct store *st, int64_t user_id, const char *fingerprint)
 /* A member removing their own key: as store_key_remove, but BBS_ERR_DENIED (and nothing
  * removed) when it is their last key and they have no password (their last way in). */
 int store_key_remove_own(struct store *st, int64_t user_id, const char *fingerprint);
-/* Sets the key's last_used to now. BBS_ERR_NOTFOUND if there is no such key. */
-int store_key_touch(struct store *st, int64_t key_id);
 
 /* ---- content: pages and focus areas ---- */
 struct store_page {
@@ -780,6 +777,13 @@ void store_audit_list_free(struct store_audit *v, size_t n);
  * one-line, at most STORE_FIELD_MAX bytes each (longer detail is cut at a character boundary,
  * marked with "..."; an audit entry is never refused for size). source may be NULL. */
 int store_audit_append(struct store *st, int64_t actor_id, const char *action,
+	const char *target, const char *detail, const char *source);
+/* A member's successful login in one write transaction, so that a login costs one disk sync
+ * instead of three: last_login set to now when touch is true, the key's last use when
+ * key_id > 0, and the audit entry "login" by user_id (target, detail and source as for
+ * store_audit_append). Nothing is written if any part fails: BBS_ERR_NOTFOUND for an unknown
+ * member (with touch) or a key that is not theirs. */
+int store_login_record(struct store *st, int64_t user_id, bool touch, int64_t key_id,
 	const char *target, const char *detail, const char *source);
 /* Newest first. filter: NULL or words that must each appear in actor, action, target or
  * detail (case-insensitive). limit 1..1000. */

@@ -683,18 +683,32 @@ static void t_sysop_invites(void)
 
 static void t_sysop_online(void)
 {
-	/* A session of bob's, run by a child that waits to be ended. */
+	/* A session of bob's, run by a child that waits to be ended. It says when it is ready:
+	 * until it has put SIGTERM back to the default, a SIGTERM would only reach the handler
+	 * inherited from earlier line sessions in this process, and the child would live on. */
+	int ready[2];
+	CHECK_INT(pipe(ready), 0);
 	pid_t child = fork();
 	CHECK(child >= 0);
 	if (child == 0) {
-		/* Earlier line sessions in this process may have caught SIGTERM. */
 		sigset_t none;
 		sigemptyset(&none);
-		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		(void)signal(SIGTERM, SIG_DFL);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+		close(ready[0]);
+		(void)!write(ready[1], "r", 1);
+		close(ready[1]);
 		for (;;)
 			pause();
 	}
+	close(ready[1]);
+	char r = 0;
+	ssize_t got;
+	do
+		got = read(ready[0], &r, 1);
+	while (got < 0 && errno == EINTR);
+	CHECK_INT(got, 1);
+	close(ready[0]);
 	struct store_user *b = NULL;
 	CHECK_INT(store_user_get(st, "bob", &b), 0);
 	int64_t start = 0;

@@ -328,7 +328,7 @@ static void test_users(struct store *st)
 	CHECK_INT(store_user_set_status(st, zid, STORE_STATUS_DISABLED), BBS_OK);
 	CHECK_INT(store_user_set_role(st, zid, STORE_ROLE_SYSOP), BBS_OK);
 	CHECK_INT(store_user_set_password(st, zid, "$argon2id$v=19$new"), BBS_OK);
-	CHECK_INT(store_user_touch_login(st, zid), BBS_OK);
+	CHECK_INT(store_login_record(st, zid, true, 0, "user z", "password", NULL), BBS_OK);
 	got = NULL;
 	CHECK_INT(store_user_get_by_id(st, zid, &got), BBS_OK);
 	if (got) {
@@ -348,7 +348,8 @@ static void test_users(struct store *st)
 	CHECK_INT(store_user_set_role(st, 424242, STORE_ROLE_MEMBER), BBS_ERR_NOTFOUND);
 	CHECK_INT(store_user_set_status(st, 424242, STORE_STATUS_ACTIVE), BBS_ERR_NOTFOUND);
 	CHECK_INT(store_user_set_password(st, 424242, NULL), BBS_ERR_NOTFOUND);
-	CHECK_INT(store_user_touch_login(st, 424242), BBS_ERR_NOTFOUND);
+	CHECK_INT(store_login_record(st, 424242, true, 0, "user x", "password", NULL),
+		BBS_ERR_NOTFOUND);
 
 	/* List: ordered by handle. */
 	struct store_user mid = { .handle = "bob" };
@@ -442,8 +443,11 @@ static void test_keys(struct store *st)
 	store_key_list_free(v, n);
 
 	/* Touch. */
-	CHECK_INT(store_key_touch(st, k2), BBS_OK);
-	CHECK_INT(store_key_touch(st, 424242), BBS_ERR_NOTFOUND);
+	CHECK_INT(store_login_record(st, alice, true, k2, "user alice", "publickey", NULL), BBS_OK);
+	CHECK_INT(store_login_record(st, alice, true, 424242, "user alice", "publickey", NULL),
+		BBS_ERR_NOTFOUND);
+	CHECK_INT(store_login_record(st, alice, true, -1, "user alice", "publickey", NULL),
+		BBS_ERR_INVALID);
 	CHECK_INT(store_key_list(st, alice, &v, &n), BBS_OK);
 	CHECK(n == 2 && v[1].last_used >= before && v[0].last_used == 0);
 	store_key_list_free(v, n);
