@@ -317,25 +317,6 @@ static bool mod_promote(struct line *l, const struct store_challenge *c)
 		"Promoted to a discussion; d opens it.", "promoted");
 }
 
-/* "YYYY-MM-DD" (a UTC day) to the start of that day; "" to 0. False for anything else. */
-static bool parse_day(const char *s, int64_t *out)
-{
-	int y, m, d;
-	char tail;
-	*out = 0;
-	if (!*s)
-		return true;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
-	time_t t = timegm(&tm);
-	if (t == (time_t)-1 || tm.tm_mday != d)   /* 2025-02-30 is not a day */
-		return false;
-	*out = (int64_t)t;
-	return true;
-}
-
 /* A UTC day as "YYYY-MM-DD", or none when t is 0. */
 static void fmt_day(int64_t t, const char *none, char out[20])
 {
@@ -408,7 +389,7 @@ static void question_settings(struct line *l, int64_t qid)
 			if (!line_read(l, c == 2 ? "Opens (YYYY-MM-DD, empty = now): " :
 				"Closes (YYYY-MM-DD, empty = never): ", buf, sizeof buf))
 				break;
-			if (!parse_day(buf, &t))
+			if (!bbs_parse_utc_day(buf, &t))
 				fprintf(l->out, "Dates are YYYY-MM-DD: nothing was changed.\n");
 			else if (c == 2)
 				opens = t;

@@ -73,6 +73,10 @@ void bbs_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
 
 /* Seconds since the epoch (UTC). */
 int64_t bbs_now(void);
+/* "YYYY-MM-DD" (leading spaces allowed), a UTC day from 1970 to 9999, to the first second of
+ * that day; "" to 0. False for anything else, also for a day the month lacks (2025-02-30).
+ * The challenge question's opening and closing days are typed this way. */
+bool bbs_parse_utc_day(const char *s, int64_t *out);
 
 /* Limits shared by every module. */
 #define BBS_HANDLE_MAX 32          /* bytes in a user handle, excluding NUL */

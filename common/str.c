@@ -47,3 +47,24 @@ int64_t bbs_now(void)
 {
 	return (int64_t)time(NULL);
 }
+
+bool bbs_parse_utc_day(const char *s, int64_t *out)
+{
+	int y, m, d;
+	char tail;
+
+	while (*s == ' ')
+		s++;
+	*out = 0;
+	if (!*s)
+		return true;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 || y > 9999 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != d) /* 2025-02-30 is not a day */
+		return false;
+	*out = (int64_t)t;
+	return true;
+}

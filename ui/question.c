@@ -118,32 +118,6 @@ static void q_cursor(struct ui_screen *s, int *y, int *x)
 	*x = f->x0;
 }
 
-/* "YYYY-MM-DD" (UTC) to the start of that day; "" to 0. False for anything else. */
-static bool q_parse_date(const char *s, int64_t *out)
-{
-	struct tm tm;
-	int y, m, d;
-	char tail;
-
-	while (*s == ' ')
-		s++;
-	*out = 0;
-	if (!*s)
-		return true;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 || y > 9999 ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	time_t t = timegm(&tm);
-	if (t == (time_t)-1 || tm.tm_mday != d) /* 2025-02-30 is not a day */
-		return false;
-	*out = (int64_t)t;
-	return true;
-}
-
 static void q_ask_date(struct qform *f, struct ui_app *app, int field)
 {
 	char in[32];
@@ -151,7 +125,7 @@ static void q_ask_date(struct qform *f, struct ui_app *app, int field)
 
 	if (!ui_app_input(app, q_labels[field], in, sizeof in) || app->quit)
 		return;
-	if (!q_parse_date(in, &t)) {
+	if (!bbs_parse_utc_day(in, &t)) {
 		ui_app_message(app, Q_BAD_DATE);
 		return;
 	}
