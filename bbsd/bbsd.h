@@ -143,6 +143,25 @@ void bbsd_log_init(const struct bbsd_config *cfg);
  * startup. Used again on SIGHUP. Returns 0, or prints why and returns the exit status. */
 int bbsd_configure(int argc, char **argv, struct bbsd_config *cfg, bool *test_only);
 
+/* keeper.c: the store keeper process (see there): holds a connection to the database while
+ * bbsd runs, removes the sessions rows of ended session processes, drops old source
+ * addresses. The listener starts it, hands it each reaped session, restarts it (after a pause)
+ * when it ends, and stops it by closing the pipe. */
+struct keeper {
+	pid_t pid;           /* 0 when not running */
+	int fd;              /* the pipe's write end (non-blocking), -1 when not running */
+	int64_t restart_at;  /* when not running: bbs_now() at which to start it again */
+};
+/* Forks the keeper; on failure (logged) k->pid is 0 and restart_at set. The child frees its
+ * copy of b (the host keys) and closes every other descriptor. */
+void keeper_start(struct keeper *k, const struct bbsd_config *cfg, ssh_bind b);
+/* Hands over an ended session process (never blocks; dropped rows are pruned when listed). */
+void keeper_ended(struct keeper *k, pid_t pid, int64_t start);
+/* For the listener's reaping: true if pid was the keeper (then it is marked for a restart). */
+bool keeper_reaped(struct keeper *k, pid_t pid, int status);
+/* Closes the pipe (the keeper then ends by itself); with wait, waits for it to end. */
+void keeper_stop(struct keeper *k, bool wait);
+
 /* The listening sockets (listener_open, while bbsd may still be root) and the bind object with
  * the host keys (session_bind_create, called by main.c around the privilege drop). */
 struct listener {
@@ -211,7 +230,6 @@ struct conn {
 	int refusals;                         /* requests refused (and logged) so far */
 	int64_t user_id;                      /* the authenticated member's id, 0 for a visitor */
 	char source[64];                      /* the peer address without the port */
-	int64_t session_id;                   /* the row in the store's sessions, 0 if none */
 	/* logging (session.c conn_event): one line per event, all carrying the tag */
 	char tag[9];                          /* keys_session_tag(getpid(), pid_start) */
 	int64_t pid_start;                    /* this process's start time (store_proc_start_time) */

@@ -14,9 +14,10 @@
  * listener_run. The listener and every session process run as that
  * user; each session confines itself further after authentication (session.c, sandbox/).
  *
- * Source retention (SourceRetentionDays): at start and then about hourly the listener drops
- * source addresses older than the retention period from the audit log and the sessions
- * (store_forget_sources), with the poll timeout it waits with anyway: no timer, no thread.
+ * The database: the listener holds no connection (one must not cross fork). Its one child
+ * that is not a session, the store keeper (keeper.c), holds one for bbsd's lifetime, removes
+ * the sessions rows of the session processes reaped here, and drops source addresses older
+ * than SourceRetentionDays about hourly.
  */
 #include "bbsd/bbsd.h"
 #include "common/common.h"
@@ -40,6 +41,7 @@
 #include <unistd.h>
 
 static int sig_pipe[2] = { -1, -1 };
+static struct keeper keeper = { .fd = -1 };   /* the store keeper (keeper.c) */
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -145,6 +147,7 @@ struct child {
 	struct source_key key;
 	int notify;          /* read end of its notify pipe: one byte = authenticated; -1 after */
 	bool authenticated;
+	int64_t start;       /* its start time (store_proc_start_time), for the keeper */
 	char tag[KEYS_SESSION_TAG_LEN];  /* the tag its own log lines carry (keys_session_tag) */
 	char source[INET6_ADDRSTRLEN];   /* its peer address, for the lines logged here */
 };
@@ -208,6 +211,8 @@ static void reap(struct children *c, struct limits *lim)
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (keeper_reaped(&keeper, pid, status))
+			continue;
 		struct child *k = children_find(c, pid);
 		enum limits_event ev;
 		const char *tag = k ? k->tag : "-", *from = k ? k->source : "-";
@@ -223,8 +228,10 @@ static void reap(struct children *c, struct limits *lim)
 		else if (WIFSIGNALED(status))
 			log_warn("session=%s event=end from=%s reason=signal signal=%d", tag, from,
 				WTERMSIG(status));
-		if (k)
+		if (k) {
+			keeper_ended(&keeper, pid, k->start);
 			children_remove(c, k);
+		}
 	}
 }
 
@@ -308,6 +315,8 @@ static void child_start(const struct bbsd_config *cfg, ssh_bind b, int fd, int n
 			close(kids->v[i].notify);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
+	if (keeper.fd >= 0)
+		close(keeper.fd);
 	struct sigaction sa = { .sa_handler = SIG_DFL };
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -387,6 +396,7 @@ static void accept_one(const struct bbsd_config *cfg, ssh_bind b, int lfd, struc
 	if (store_proc_start_time((int64_t)pid, &start) != 0)
 		start = 0;
 	keys_session_tag((int64_t)pid, start, k.tag);
+	k.start = start;
 	children_add(kids, &k);
 }
 
@@ -405,33 +415,10 @@ static void warm_crypto(void)
 	}
 }
 
-#define FORGET_INTERVAL 3600   /* seconds between store_forget_sources runs */
-
-/* Drops source addresses older than the retention period (0 days: keep them). The store is
- * opened only for this: the listener holds no connection between runs. */
-static void forget_sources(const struct bbsd_config *cfg)
-{
-	if (cfg->source_retention_days <= 0)
-		return;
-	char path[4200];
-	struct store *st = NULL;
-	int64_t cleared = 0;
-	int r = bbs_snprintf(path, sizeof path, "%s/portal.db", cfg->dir);
-	if (r == 0)
-		r = store_open(path, &st);
-	if (r == 0)
-		r = store_forget_sources(st, cfg->source_retention_days, &cleared);
-	store_close(st);
-	if (r != 0)
-		log_warn("cannot drop old source addresses: %s", bbs_strerror(r));
-	else if (cleared > 0)
-		log_info("dropped %lld source addresses older than %d days", (long long)cleared,
-			cfg->source_retention_days);
-}
-
 /* SIGHUP: reads the configuration again. New settings apply to new connections; members'
  * sessions go on. Where to listen and the data directory need a restart. */
-static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits *lim)
+static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits *lim,
+	ssh_bind b)
 {
 	struct bbsd_config fresh;
 	bool test_only;
@@ -459,7 +446,13 @@ static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits
 	bbs_strlcpy(fresh.ui_path, cfg->ui_path, sizeof fresh.ui_path);
 	bbs_strlcpy(fresh.cmd_path, cfg->cmd_path, sizeof fresh.cmd_path);
 	fresh.legacy_clients = cfg->legacy_clients;
+	/* The keeper drops old source addresses with the settings it was started with. */
+	bool new_keeper = fresh.source_retention_days != cfg->source_retention_days;
 	*cfg = fresh;
+	if (new_keeper) {
+		keeper_stop(&keeper, false);   /* the old one ends by itself and is reaped */
+		keeper_start(&keeper, cfg, b);
+	}
 	bbsd_log_init(cfg);
 	limits_reconfigure(lim, &cfg->limits);
 	log_info("reloaded the configuration");
@@ -507,20 +500,19 @@ int listener_run(struct bbsd_config *cfg, struct listener *l, int argc, char **a
 	if (cfg->port == 0 && write_port_file(cfg->dir, port) != 0)
 		bbs_fatal("cannot write %s/bbsd.port", cfg->dir);
 
-	forget_sources(cfg);
-	int64_t next_forget = bbs_now() + FORGET_INTERVAL;
+	keeper_start(&keeper, cfg, b);
 	while (!stop_requested) {
-		int64_t now = bbs_now();
-		if (now >= next_forget) {
-			forget_sources(cfg);
-			next_forget = now + FORGET_INTERVAL;
+		/* A keeper that ended is started again after a pause (never in a tight loop). */
+		int timeout = -1;
+		if (keeper.pid == 0) {
+			int64_t wait_s = keeper.restart_at - bbs_now();
+			if (wait_s <= 0) {
+				keeper_start(&keeper, cfg, b);
+				wait_s = keeper.pid == 0 ? keeper.restart_at - bbs_now() : 0;
+			}
+			if (keeper.pid == 0)
+				timeout = (int)((wait_s > 0 && wait_s < 60 ? wait_s : 1) * 1000);
 		}
-		/* Wake up for the next run at the latest (the clock may jump: never wait longer
-		 * than one interval). */
-		int64_t wait_s = next_forget - now;
-		if (wait_s > FORGET_INTERVAL)
-			wait_s = FORGET_INTERVAL;
-		int timeout = (int)(wait_s * 1000);
 		/* The listening sockets and the signal pipe, then the notify pipes of the session
 		 * processes that have not authenticated yet. */
 		size_t np = nlisten + 1;
@@ -546,7 +538,7 @@ int listener_run(struct bbsd_config *cfg, struct listener *l, int argc, char **a
 				hup = hup || memchr(buf, SIGHUP, (size_t)n) != NULL;
 			reap(&kids, lim);
 			if (hup)
-				reload(cfg, argc, argv, lim);
+				reload(cfg, argc, argv, lim, b);
 		}
 		for (size_t i = 0; i < nlisten && !stop_requested; i++)
 			if (pfds[i].revents & POLLIN)
@@ -564,9 +556,12 @@ int listener_run(struct bbsd_config *cfg, struct listener *l, int argc, char **a
 		if (pid < 0)
 			break;
 		struct child *k = children_find(&kids, pid);
-		if (k)
+		if (k) {
+			keeper_ended(&keeper, pid, k->start);
 			children_remove(&kids, k);
+		}
 	}
+	keeper_stop(&keeper, true);
 	if (cfg->port == 0) {
 		char path[4096];
 		if (bbs_snprintf(path, sizeof path, "%s/bbsd.port", cfg->dir) == 0)

@@ -762,32 +762,10 @@ static void session_register(struct conn *c)
 		.since = bbs_now(),
 		.source = c->source,
 	};
-	int r = store_session_add(c->st, &s, &c->session_id);
-	if (r != 0) {
+	/* The listener has the row removed when this process has ended (keeper.c). */
+	int r = store_session_add(c->st, &s, NULL);
+	if (r != 0)
 		conn_event(c, BBS_LOG_WARN, "error", NULL, "what=session-register err=%d", r);
-		c->session_id = 0;
-	}
-}
-
-/* Removes the session's row (the store was closed for the relay: opened again briefly). */
-static void session_unregister(struct conn *c)
-{
-	if (c->session_id <= 0)
-		return;
-	struct store *st = c->st;
-	char dbpath[4200];
-	int r = 0;
-	if (!st && (bbs_snprintf(dbpath, sizeof dbpath, "%s/portal.db", c->cfg->dir) != 0 ||
-		(r = store_open(dbpath, &st)) != 0))
-		st = NULL;
-	if (st)
-		r = store_session_remove(st, c->session_id);
-	if (!st || r != 0)
-		conn_event(c, BBS_LOG_WARN, "error", NULL, "what=session-remove note=pruned-when-listed");
-	else
-		c->session_id = 0;
-	if (st != c->st)
-		store_close(st);
 }
 
 /* The command's name for the log: its first word if that is a plain word, else "other". Never
@@ -863,6 +841,9 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 		close(fd);
 		_exit(SESSION_EXIT_ERROR);
 	}
+	/* This connection writes only the login's bookkeeping (store_relax_sync). */
+	if (store_relax_sync(c.st) != 0)
+		conn_event(&c, BBS_LOG_WARN, "error", NULL, "what=relax-sync");
 	c.session = ssh_new();
 	if (!c.session)
 		goto out;
@@ -946,7 +927,6 @@ out:
 	conn_event(&c, BBS_LOG_INFO, "end", NULL, "reason=%s duration=%lld in=%llu out=%llu%s",
 		c.end_reason ? c.end_reason : "error", (long long)((mono_ms() - c.start_ms) / 1000),
 		(unsigned long long)c.bytes_in, (unsigned long long)c.bytes_out, st_field);
-	session_unregister(&c);
 	if (c.channel)
 		ssh_channel_free(c.channel);
 	if (c.event)

@@ -166,10 +166,38 @@ int store_session_add(struct store *st, const struct store_session *s, int64_t *
 	return err;
 }
 
-int store_session_remove(struct store *st, int64_t id)
+struct ended_w {
+	const struct store_proc *v;
+	size_t n;
+	int64_t removed;
+};
+
+static int remove_ended_tx(struct store *st, void *ctx)
 {
-	return store_change_row(st, "DELETE FROM sessions WHERE id = ?1", id, 0, NULL,
-		"remove session");
+	struct ended_w *w = ctx;
+	int err = BBS_OK;
+	for (size_t i = 0; i < w->n && err >= 0; i++) {
+		int64_t args[2] = { w->v[i].pid, w->v[i].start };
+		err = store_run_i64(st, "DELETE FROM sessions WHERE pid = ?1 AND pid_start = ?2",
+			args, 2, NULL, "remove ended session");
+		if (err >= 0)
+			w->removed += sqlite3_changes(st->db);
+	}
+	return err < 0 ? err : BBS_OK;
+}
+
+int store_session_remove_ended(struct store *st, const struct store_proc *v, size_t n,
+	int64_t *removed)
+{
+	if (removed)
+		*removed = 0;
+	if (!st || (n > 0 && !v))
+		return BBS_ERR_INVALID;
+	struct ended_w w = { .v = v, .n = n };
+	int err = n > 0 ? store_write(st, remove_ended_tx, &w) : BBS_OK;
+	if (err >= 0 && removed)
+		*removed = w.removed;
+	return err;
 }
 
 struct session_q {

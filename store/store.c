@@ -1040,6 +1040,13 @@ int store_open_at_version(const char *path, int version, struct store **out)
 	return open_at(path, version, out);
 }
 
+int store_relax_sync(struct store *st)
+{
+	if (!st)
+		return BBS_ERR_INVALID;
+	return exec_const(st, "PRAGMA synchronous = NORMAL", "relax synchronous");
+}
+
 void store_close(struct store *st)
 {
 	if (!st)

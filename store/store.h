@@ -45,6 +45,11 @@ struct store;
  * refused with BBS_ERR_DB (and logged) without being changed. */
 int store_open(const char *path, struct store **out);
 void store_close(struct store *st);
+/* For a connection that writes only bookkeeping (bbsd's login records and session rows):
+ * commits stop waiting for the disk (synchronous=NORMAL). The database stays consistent; a
+ * power cut may lose the last of these commits, never a member's post (other connections keep
+ * FULL). */
+int store_relax_sync(struct store *st);
 
 /* The schema version this build migrates to. */
 int store_schema_version(void);
@@ -860,9 +865,10 @@ int store_user_remove(struct store *st, int64_t actor_id, int64_t user_id, bool 
 	char **old_handle);
 
 /* ---- sessions (who is online) ----
- * bbsd's session process registers itself after login and removes itself when it ends. A row
- * whose process is gone (a crash) is pruned when listed: kill(pid, 0) fails or the process's
- * start time (from /proc) differs. */
+ * bbsd's session process registers itself after login; when it has ended, bbsd's listener has
+ * its row removed (store_session_remove_ended). A row whose process is gone (bbsd stopped
+ * hard) is pruned when listed: kill(pid, 0) fails or the process's start time (from /proc)
+ * differs. */
 struct store_session {
 	int64_t id;
 	int64_t user_id;    /* 0 for a guest or join visitor */
@@ -877,7 +883,14 @@ void store_session_list_free(struct store_session *v, size_t n);
 /* s->kind must be one of the four words, s->pid > 0, s->handle is ignored (read from
  * user_id), since 0 means now, source may be NULL (cleaned one line). */
 int store_session_add(struct store *st, const struct store_session *s, int64_t *id);
-int store_session_remove(struct store *st, int64_t id);
+/* A process: its pid and its start time (store_proc_start_time). */
+struct store_proc {
+	int64_t pid, start;
+};
+/* Removes the rows of the n ended processes v in one transaction; a row of a newer process
+ * that reuses a pid (another start time) stays. *removed (may be NULL) gets how many. */
+int store_session_remove_ended(struct store *st, const struct store_proc *v, size_t n,
+	int64_t *removed);
 /* Live sessions, oldest first (stale rows pruned). */
 int store_session_list(struct store *st, struct store_session **v, size_t *n);
 /* Ends session id (a sysop; audited): sends SIGTERM to its process after checking it is still

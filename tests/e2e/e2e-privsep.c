@@ -132,8 +132,9 @@ static bool unix_socket(unsigned long inode)
 }
 
 /* Every descriptor of the UI: the pty, /dev/null or /dev/tty, the data directory, or an
- * AF_UNIX socket. Never a host key, never a TCP socket, never anything else. */
-static void check_ui_fds(const struct tc_fixture *fx, pid_t ui)
+ * AF_UNIX socket. Never a host key, never a TCP socket, never anything else. For the store
+ * keeper (ui false), which keeps bbsd's standard descriptors: never a host key or a socket. */
+static void check_fds(const struct tc_fixture *fx, pid_t ui, bool is_ui)
 {
 	char dir[64];
 	snprintf(dir, sizeof dir, "/proc/%d/fd", (int)ui);
@@ -166,11 +167,13 @@ static void check_ui_fds(const struct tc_fixture *fx, pid_t ui)
 			(strncmp(target, fx->dir, dl) == 0 && target[dl] == '/' &&
 			 !strstr(target, "ssh_host_")) ||
 			(sscanf(target, "socket:[%lu]", &inode) == 1 && unix_socket(inode));
+		if (!is_ui)
+			ok = !strstr(target, "ssh_host_") && strncmp(target, "socket:", 7) != 0;
 		if (!TC_CHECK(ok))
-			tc_note("UI fd %s -> %s", e->d_name, target);
+			tc_note("%s fd %s -> %s", is_ui ? "UI" : "keeper", e->d_name, target);
 	}
 	closedir(d);
-	tc_note("the UI holds %d descriptors", n);
+	tc_note("the %s holds %d descriptors", is_ui ? "UI" : "keeper", n);
 	TC_CHECK(n >= 3 && n < 16);
 }
 
@@ -207,7 +210,7 @@ int main(void)
 	tc_note("a member's session and UI");
 	struct tc *tc = tc_login_key(&fx, "alice", u.alice_key, "xterm", 80, 24);
 	TC_REQUIRE(portal_wait_menu(tc, TC_WAIT_MS));
-	pid_t session = wait_child(fx.bbsd_pid, NULL);
+	pid_t session = wait_child(fx.bbsd_pid, "bbsd");
 	TC_REQUIRE(session > 0);
 	pid_t ui = wait_child(session, "bbs");
 	TC_REQUIRE(ui > 0);
@@ -224,7 +227,16 @@ int main(void)
 	 * test-sandbox shows the filter at work); no_new_privs is what lets it install one. */
 	TC_CHECK(field_is(ui, "NoNewPrivs", "1"));
 	TC_CHECK(field_is(ui, "Seccomp", "2"));
-	check_ui_fds(&fx, ui);
+	check_fds(&fx, ui, true);
+
+	tc_note("the store keeper (bbsd's one child that is not a session)");
+	pid_t keeper = child_of(fx.bbsd_pid, TC_KEEPER_NAME);
+	TC_REQUIRE(keeper > 0);
+	TC_CHECK(ids_are(keeper, "Uid", uid));
+	TC_CHECK(field_is(keeper, "CapEff", "0000000000000000"));
+	TC_CHECK(field_is(keeper, "NoNewPrivs", "1"));
+	TC_CHECK(field_is(keeper, "Seccomp", "2"));
+	check_fds(&fx, keeper, false);
 
 	TC_CHECK(portal_logoff(tc, "q") == 0);
 	tc_close(tc);

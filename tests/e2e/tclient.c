@@ -616,6 +616,7 @@ void tc_fixture_standard(struct tc_fixture *fx, struct tc_users *u, int timeout_
 struct proc {
 	pid_t pid, ppid;
 	char state;
+	bool keeper;   /* bbsd's store keeper (keeper.c names it) */
 };
 
 /* Reads all processes (bounded); returns the count. */
@@ -652,6 +653,8 @@ static int proc_scan(struct proc *ps, int max)
 		ps[n].pid = (pid_t)atoi(de->d_name);
 		ps[n].ppid = (pid_t)ppid;
 		ps[n].state = state;
+		ps[n].keeper = strncmp(strchr(buf, '(') ? strchr(buf, '(') : buf,
+			"(" TC_KEEPER_NAME ")", sizeof TC_KEEPER_NAME + 1) == 0;
 		n++;
 	}
 	closedir(d);
@@ -691,11 +694,11 @@ int tc_fixture_leftovers(struct tc_fixture *fx, const pid_t *ignore, int n_ignor
 	}
 	if (fx->bbsd_pid > 0)
 		roots[nroots++] = fx->bbsd_pid;
-	/* Transitive closure over ppid. */
+	/* Transitive closure over ppid; bbsd's store keeper is not left behind while bbsd runs. */
 	while (grew) {
 		grew = false;
 		for (int i = 0; i < n; i++) {
-			if (mark[i])
+			if (mark[i] || (ps[i].keeper && ps[i].ppid == fx->bbsd_pid && fx->bbsd_pid > 0))
 				continue;
 			for (int j = 0; j < n; j++) {
 				if (mark[j] && ps[j].pid == ps[i].ppid) {

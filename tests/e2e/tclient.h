@@ -119,8 +119,11 @@ struct tc_users {
 };
 void tc_fixture_standard(struct tc_fixture *fx, struct tc_users *u, int timeout_s);
 
+/* The name (comm) bbsd gives its store keeper, the one child that is not a session. */
+#define TC_KEEPER_NAME "bbsd-keeper"
 /*
- * Processes left behind by bbsd: its live descendants (the session and UI processes) plus
+ * Processes left behind by bbsd: its live descendants (the session and UI processes; not the
+ * store keeper while bbsd runs) plus
  * live processes orphaned to us (we are a subreaper) other than bbsd and the pids in
  * `ignore` (n_ignore entries, e.g. a forked client that is still ours). Zombies are not
  * counted; orphaned zombies are reaped. Writes up to max pids to pids (may be NULL).

@@ -986,8 +986,12 @@ static void test_sessions(void)
 	}
 	store_session_list_free(v, n);
 	/* Pruned rows are gone for good. */
-	CHECK_INT(store_session_remove(st, id_dead), BBS_ERR_NOTFOUND);
-	CHECK_INT(store_session_remove(st, id_reused), BBS_ERR_NOTFOUND);
+	struct store_proc pruned[2] = { { gone, 12345 }, { getpid(), own_start + 1 } };
+	int64_t removed = -1;
+	CHECK_INT(store_session_remove_ended(st, pruned, 2, &removed), BBS_OK);
+	CHECK_INT(removed, 0);
+	(void)id_dead;
+	(void)id_reused;
 
 	CHECK_INT(store_session_end(st, c.mem, id_a), BBS_ERR_DENIED);
 	CHECK_INT(store_session_end(st, c.mod, id_a), BBS_ERR_DENIED);
@@ -1029,8 +1033,20 @@ static void test_sessions(void)
 	CHECK_STR(n ? v[0].source : NULL, "");
 	CHECK_STR(n ? v[0].handle : NULL, "");
 	store_session_list_free(v, n);
-	CHECK_INT(store_session_remove(st, own), BBS_OK);
-	CHECK_INT(store_session_remove(st, own), BBS_ERR_NOTFOUND);
+	/* Ended processes: only the row with the same pid and start time goes. */
+	int64_t newer = add_session(st, 0, getpid(), own_start + 7);   /* a pid reused later */
+	struct store_proc own_proc = { getpid(), own_start };
+	CHECK_INT(store_session_remove_ended(st, &own_proc, 1, &removed), BBS_OK);
+	CHECK_INT(removed, 1);
+	CHECK_INT(store_session_remove_ended(st, &own_proc, 1, &removed), BBS_OK);
+	CHECK_INT(removed, 0);
+	CHECK_INT(store_session_remove_ended(st, NULL, 0, &removed), BBS_OK);
+	CHECK_INT(store_session_remove_ended(st, NULL, 1, &removed), BBS_ERR_INVALID);
+	struct store_proc later = { getpid(), own_start + 7 };
+	CHECK_INT(store_session_remove_ended(st, &later, 1, &removed), BBS_OK);
+	CHECK_INT(removed, 1);
+	(void)own;
+	(void)newer;
 	close(fds[0]);
 	close(fds[1]);
 	verify_ok(st);
