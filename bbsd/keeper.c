@@ -130,11 +130,14 @@ void keeper_start(struct keeper *k, const struct bbsd_config *cfg, ssh_bind b)
 		if (dup2(fds[0], KEEPER_FD) < 0)
 			_exit(1);
 		close_range(KEEPER_FD + 1, ~0U, 0);
+		/* It ends when the listener closes the pipe (also when the listener is killed), so
+		 * a SIGTERM or ^C sent to all of bbsd's processes at once leaves the listener to
+		 * stop it in order; SIGHUP (a reload) is the listener's business. */
 		struct sigaction dfl = { .sa_handler = SIG_DFL }, ign = { .sa_handler = SIG_IGN };
-		sigaction(SIGTERM, &dfl, NULL);
-		sigaction(SIGINT, &dfl, NULL);
 		sigaction(SIGCHLD, &dfl, NULL);
-		sigaction(SIGHUP, &ign, NULL);   /* a reload is the listener's business */
+		sigaction(SIGTERM, &ign, NULL);
+		sigaction(SIGINT, &ign, NULL);
+		sigaction(SIGHUP, &ign, NULL);
 		keeper_main(cfg);
 	}
 	close(fds[0]);
