@@ -29,7 +29,8 @@
  * store_audit_append, with the source address (without the port). Unknown users are audited
  * like the others; the client learns nothing from it. Visitors' logins are "visitor-login".
  * After the shell (or exec) request the session registers itself in the store's sessions
- * (who is online) and removes its row however it ends; from then on SIGTERM ends it cleanly
+ * (who is online); however it ends, the listener has the row removed (keeper.c); from then
+ * on SIGTERM ends it cleanly
  * (relay.c), which is how a sysop ends a session.
  *
  * The login backoff (issue 8): every password or keyboard-interactive password attempt is
@@ -894,8 +895,7 @@ void session_run(const struct bbsd_config *cfg, ssh_bind b, int fd, int notify, 
 		}
 	}
 	session_register(&c);
-	/* The store was for logging in; the session no longer needs it (nor its memory) until
-	 * it removes its row at the end. */
+	/* The store was for logging in; the session no longer needs it (nor its memory). */
 	store_close(c.st);
 	c.st = NULL;
 	malloc_trim(0);
