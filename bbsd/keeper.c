@@ -82,8 +82,8 @@ static _Noreturn void keeper_main(const struct bbsd_config *cfg)
 				continue;
 			break;
 		}
-		if (!(p.revents & (POLLIN | POLLHUP)))
-			continue;
+		if (p.revents == 0)
+			continue;   /* the hourly timer; anything else (input, hangup, error) reads */
 		ssize_t n = read(KEEPER_FD, (char *)batch + have, sizeof batch - have);
 		if (n < 0 && errno == EINTR)
 			continue;
