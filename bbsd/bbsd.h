@@ -152,14 +152,17 @@ struct keeper {
 	int fd;              /* the pipe's write end (non-blocking), -1 when not running */
 	int64_t restart_at;  /* when not running: bbs_now() at which to start it again */
 };
-/* Forks the keeper; on failure (logged) k->pid is 0 and restart_at set. The child frees its
- * copy of b (the host keys) and closes every other descriptor. */
-void keeper_start(struct keeper *k, const struct bbsd_config *cfg, ssh_bind b);
+/* Starts the keeper when it is not running and its restart time has come (at once the first
+ * time and after keeper_stop; RESTART_DELAY after it ended by itself or failed to start). The
+ * child frees its copy of b (the host keys) and closes every other descriptor. Returns the
+ * poll timeout until it should be called again: -1 (no need) while the keeper runs. */
+int keeper_tend(struct keeper *k, const struct bbsd_config *cfg, ssh_bind b);
 /* Hands over an ended session process (never blocks; dropped rows are pruned when listed). */
 void keeper_ended(struct keeper *k, pid_t pid, int64_t start);
 /* For the listener's reaping: true if pid was the keeper (then it is marked for a restart). */
 bool keeper_reaped(struct keeper *k, pid_t pid, int status);
-/* Closes the pipe (the keeper then ends by itself); with wait, waits for it to end. */
+/* Closes the pipe (the keeper then ends by itself); with wait, waits for it to end. The
+ * next keeper_tend starts another. */
 void keeper_stop(struct keeper *k, bool wait);
 
 /* The listening sockets (listener_open, while bbsd may still be root) and the bind object with

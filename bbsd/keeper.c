@@ -91,8 +91,7 @@ static _Noreturn void keeper_main(const struct bbsd_config *cfg)
 			break;   /* the listener closed the pipe (or it failed): done */
 		have += (size_t)n;
 		size_t count = have / sizeof batch[0];
-		int64_t removed = 0;
-		if (count > 0 && (r = store_session_remove_ended(st, batch, count, &removed)) != 0)
+		if (count > 0 && (r = store_session_remove_ended(st, batch, count, NULL)) != 0)
 			log_warn("store keeper: cannot remove %zu ended sessions: %s (pruned when listed)",
 				count, bbs_strerror(r));
 		/* The listener writes whole entries (16 bytes, atomic on a pipe); keep any rest. */
@@ -104,7 +103,7 @@ static _Noreturn void keeper_main(const struct bbsd_config *cfg)
 	_exit(0);
 }
 
-void keeper_start(struct keeper *k, const struct bbsd_config *cfg, ssh_bind b)
+static void keeper_start(struct keeper *k, const struct bbsd_config *cfg, ssh_bind b)
 {
 	int fds[2];
 	k->pid = 0;
@@ -148,6 +147,20 @@ void keeper_start(struct keeper *k, const struct bbsd_config *cfg, ssh_bind b)
 	log_debug("store keeper started (pid %d)", (int)pid);
 }
 
+int keeper_tend(struct keeper *k, const struct bbsd_config *cfg, ssh_bind b)
+{
+	if (k->pid > 0)
+		return -1;
+	if (bbs_now() >= k->restart_at) {
+		keeper_start(k, cfg, b);
+		if (k->pid > 0)
+			return -1;
+	}
+	int64_t wait_s = k->restart_at - bbs_now();
+	/* The clock may jump: never longer than one delay, never a busy loop. */
+	return (int)((wait_s > 0 && wait_s <= RESTART_DELAY ? wait_s : 1) * 1000);
+}
+
 void keeper_ended(struct keeper *k, pid_t pid, int64_t start)
 {
 	struct store_proc p = { .pid = pid, .start = start };
@@ -180,4 +193,5 @@ void keeper_stop(struct keeper *k, bool wait)
 		while (waitpid(k->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	k->pid = 0;
+	k->restart_at = 0;   /* keeper_tend starts another at once */
 }

@@ -417,8 +417,7 @@ static void warm_crypto(void)
 
 /* SIGHUP: reads the configuration again. New settings apply to new connections; members'
  * sessions go on. Where to listen and the data directory need a restart. */
-static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits *lim,
-	ssh_bind b)
+static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits *lim)
 {
 	struct bbsd_config fresh;
 	bool test_only;
@@ -449,10 +448,8 @@ static void reload(struct bbsd_config *cfg, int argc, char **argv, struct limits
 	/* The keeper drops old source addresses with the settings it was started with. */
 	bool new_keeper = fresh.source_retention_days != cfg->source_retention_days;
 	*cfg = fresh;
-	if (new_keeper) {
-		keeper_stop(&keeper, false);   /* the old one ends by itself and is reaped */
-		keeper_start(&keeper, cfg, b);
-	}
+	if (new_keeper)
+		keeper_stop(&keeper, false);   /* ends by itself; the loop starts a new one */
 	bbsd_log_init(cfg);
 	limits_reconfigure(lim, &cfg->limits);
 	log_info("reloaded the configuration");
@@ -500,19 +497,9 @@ int listener_run(struct bbsd_config *cfg, struct listener *l, int argc, char **a
 	if (cfg->port == 0 && write_port_file(cfg->dir, port) != 0)
 		bbs_fatal("cannot write %s/bbsd.port", cfg->dir);
 
-	keeper_start(&keeper, cfg, b);
 	while (!stop_requested) {
-		/* A keeper that ended is started again after a pause (never in a tight loop). */
-		int timeout = -1;
-		if (keeper.pid == 0) {
-			int64_t wait_s = keeper.restart_at - bbs_now();
-			if (wait_s <= 0) {
-				keeper_start(&keeper, cfg, b);
-				wait_s = keeper.pid == 0 ? keeper.restart_at - bbs_now() : 0;
-			}
-			if (keeper.pid == 0)
-				timeout = (int)((wait_s > 0 && wait_s < 60 ? wait_s : 1) * 1000);
-		}
+		/* Started here, and again after a pause if it ended (keeper.c). */
+		int timeout = keeper_tend(&keeper, cfg, b);
 		/* The listening sockets and the signal pipe, then the notify pipes of the session
 		 * processes that have not authenticated yet. */
 		size_t np = nlisten + 1;
@@ -538,7 +525,7 @@ int listener_run(struct bbsd_config *cfg, struct listener *l, int argc, char **a
 				hup = hup || memchr(buf, SIGHUP, (size_t)n) != NULL;
 			reap(&kids, lim);
 			if (hup)
-				reload(cfg, argc, argv, lim, b);
+				reload(cfg, argc, argv, lim);
 		}
 		for (size_t i = 0; i < nlisten && !stop_requested; i++)
 			if (pfds[i].revents & POLLIN)
